@@ -1,0 +1,96 @@
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from partnership_portal import access
+from partnership_portal.errors import ConflictError
+
+from . import selectors, services
+from .models import Action, ActionStatus
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    strategy = serializers.PrimaryKeyRelatedField(read_only=True)
+    aim = serializers.IntegerField(source="outcome.aim.number", read_only=True)
+    outcome = serializers.CharField(source="outcome.reference", read_only=True)
+    lead_agency = serializers.CharField(source="lead_agency.name", read_only=True)
+    core_component = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    recommendations = serializers.SerializerMethodField()
+    timing = serializers.CharField(source="timing_label", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    is_stale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "strategy", "reference", "text", "aim", "outcome", "lead_agency", "lead_name",
+            "commencement_date", "completion_date", "timing", "core_component", "recommendations",
+            "status", "progress", "last_update_at", "is_overdue", "is_stale", "version",
+        ]
+
+    def get_recommendations(self, obj) -> list[int]:
+        return [r.number for r in obj.recommendations.all()]
+
+
+class ActionProgressSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    narrative = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Actions of the caller's partnerships. Steering group members may PATCH status, progress and a
+    narrative of the actions their agency leads; send the ETag you read as If-Match."""
+
+    serializer_class = ActionSerializer
+    filterset_fields = ["strategy", "status", "lead_agency", "core_component"]
+
+    def get_queryset(self):
+        return selectors.with_list_relations(access.actions_visible_to_user(self.request.user)).order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.annotate_flags(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        action = self.get_object()
+        selectors.annotate_flags([action])
+        response = Response(self.get_serializer(action).data)
+        response["ETag"] = f'"{action.version}"'
+        return response
+
+    @extend_schema(
+        request=ActionProgressSerializer,
+        responses={200: ActionSerializer},
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        action = self.get_object()
+        membership = access.membership_for_object(request.user, action)
+        if not access.can(membership, access.ACTION_UPDATE_PROGRESS, action):
+            raise PermissionDenied("You may update only the actions your agency leads.")
+        serializer = ActionProgressSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        expected = _parse_if_match(request.headers.get("If-Match"))
+        services.action_update_progress(action=action, actor=request.user, expected_version=expected,
+                                        **serializer.validated_data)
+        action = self.get_queryset().get(pk=action.pk)
+        selectors.annotate_flags([action])
+        response = Response(self.get_serializer(action).data, status=status.HTTP_200_OK)
+        response["ETag"] = f'"{action.version}"'
+        return response
+
+
+def _parse_if_match(value):
+    if not value:
+        return None
+    value = value.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError:
+        raise ConflictError("The If-Match header does not name a version of this action.") from None

@@ -1,0 +1,75 @@
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from partnership_portal.forms import PortalForm
+from partnership_portal.models import Agency, CoreComponent, Recommendation
+from strategy.models import IntendedOutcome
+
+from .models import ActionStatus
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.aim.number}.{obj.number} {obj.text[:90]}"
+
+
+class ActionForm(PortalForm):
+    outcome = OutcomeChoiceField(queryset=IntendedOutcome.objects.none(), label="Intended outcome it serves")
+    text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
+    lead_agency = forms.ModelChoiceField(queryset=Agency.objects.none())
+    lead_name = forms.CharField(label="Named lead (optional)", required=False, max_length=200)
+    commencement_date = DateInputField(label="Commencement date (optional)", required=False, require_all_fields=False)
+    completion_date = DateInputField(label="Completion date (optional)", required=False, require_all_fields=False)
+    start_year = forms.IntegerField(
+        label="Or: year of the strategy it starts (optional)", required=False, min_value=1, max_value=10,
+        help_text="Use years when dates are not yet known, for example 1 for the first year.",
+    )
+    end_year = forms.IntegerField(label="Year of the strategy it ends (optional)", required=False, min_value=1, max_value=10)
+    core_component = forms.ModelChoiceField(queryset=CoreComponent.objects.all(), required=False)
+    recommendations = forms.ModelMultipleChoiceField(
+        queryset=Recommendation.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="National-review recommendations it answers",
+    )
+    measures_text = forms.CharField(
+        label="Measures that matter (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        self.fields["outcome"].queryset = IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim")
+        self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("commencement_date"), data.get("completion_date")
+        if start and end and end < start:
+            self.add_error("completion_date", "The completion date must be the same as or after the commencement date.")
+        sy, ey = data.get("start_year"), data.get("end_year")
+        if sy and ey and ey < sy:
+            self.add_error("end_year", "The end year must be the same as or after the start year.")
+        for name in ("start_year", "end_year"):
+            if data.get(name) and data[name] > self.strategy.years:
+                self.add_error(name, f"The strategy runs for {self.strategy.years} years.")
+        return data
+
+
+class ActionUpdateForm(PortalForm):
+    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
+    progress = forms.IntegerField(label="Progress (per cent)", min_value=0, max_value=100)
+    narrative = forms.CharField(
+        label="What has happened since the last update", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="When you mark the action completed or cancelled, say what was achieved or why.",
+    )
+    evidence_url = forms.URLField(label="Link to evidence (optional)", required=False, max_length=500,
+                                  assume_scheme="https")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        status, narrative = data.get("status"), (data.get("narrative") or "").strip()
+        if status == ActionStatus.COMPLETED and not narrative:
+            self.add_error("narrative", "Say what was achieved when you mark an action completed.")
+        if status == ActionStatus.CANCELLED and not narrative:
+            self.add_error("narrative", "Give a reason for cancelling the action.")
+        return data

@@ -1,0 +1,118 @@
+"""The action plan: actions under intended outcomes, and their timeline of updates."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from partnership_portal.models import Agency, CoreComponent, Recommendation
+from strategy.models import IntendedOutcome, Strategy
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+CLOSED_STATUSES = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+class Action(models.Model):
+    """One action of the plan, serving one intended outcome and led by one agency."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(IntendedOutcome, on_delete=models.PROTECT, related_name="actions")
+    reference = models.CharField(max_length=20, help_text="For example 1.1, 1.2.")
+    text = models.TextField("action")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_actions")
+    lead_name = models.CharField("named lead", max_length=200, blank=True)
+    supporting_agencies = models.ManyToManyField(Agency, blank=True, related_name="supported_actions")
+    commencement_date = models.DateField(null=True, blank=True)
+    completion_date = models.DateField(null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of the strategy the action starts in (1 is the first year)."
+    )
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    core_component = models.ForeignKey(
+        CoreComponent, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+    measures_text = models.TextField("measures that matter", blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete.")
+    completion_note = models.TextField(blank=True)
+    cancellation_reason = models.TextField(blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    # Incremented on every write; a write based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["last_update_at"])
+
+    class Meta:
+        ordering = ["strategy", "outcome__aim__number", "outcome__number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "reference"], name="action_reference_unique_in_strategy",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_date__isnull=True)
+                | Q(commencement_date__isnull=True)
+                | Q(completion_date__gte=F("commencement_date")),
+                name="action_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(start_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                name="action_years_in_order",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
+        ]
+        indexes = [models.Index(fields=["strategy", "status"]), models.Index(fields=["lead_agency", "status"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.text[:80]}"
+
+    @property
+    def audit_partnership(self):
+        return self.lead_agency.partnership
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def timing_label(self):
+        if self.commencement_date or self.completion_date:
+            start = self.commencement_date.strftime("%b %Y") if self.commencement_date else "…"
+            end = self.completion_date.strftime("%b %Y") if self.completion_date else "…"
+            return f"{start} to {end}"
+        if self.start_year:
+            if not self.end_year or self.end_year == self.start_year:
+                return f"Year {self.start_year}"
+            return f"Years {self.start_year}–{self.end_year}"
+        return "To be confirmed"
+
+
+class ActionUpdate(models.Model):
+    """An immutable entry in an action's timeline: who changed what, when, and why."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_updates")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status_from = models.CharField(max_length=20, choices=ActionStatus.choices)
+    status_to = models.CharField(max_length=20, choices=ActionStatus.choices)
+    progress_from = models.PositiveSmallIntegerField()
+    progress_to = models.PositiveSmallIntegerField()
+    narrative = models.TextField(blank=True)
+    evidence_url = models.URLField(blank=True, max_length=500)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Update to {self.action.reference} by {self.author} on {self.created_at:%d %b %Y}"

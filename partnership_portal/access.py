@@ -1,0 +1,218 @@
+"""The one access layer: what a person may see and change.
+
+Every view, API view, export and admin action asks here. Another partnership's
+objects are invisible (404); an action the person's role does not allow on a
+visible object is refused (403).
+"""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Membership, Partnership, Role
+
+# Permission names. `can` answers for one membership and an optional object.
+PARTNERSHIP_VIEW = "partnership.view"
+STRATEGY_VIEW = "strategy.view"
+STRATEGY_CREATE = "strategy.create"
+STRATEGY_EDIT = "strategy.edit"
+ACTION_VIEW = "action.view"
+ACTION_CREATE = "action.create"
+ACTION_EDIT = "action.edit"
+ACTION_UPDATE_PROGRESS = "action.update_progress"
+EXPORT_REQUEST = "export.request"
+EXPORT_VIEW = "export.view"
+AUDIT_VIEW = "audit.view"
+AUDIT_EDIT = "audit.edit"
+WORKFORCE_VIEW = "workforce.view"
+WORKFORCE_EDIT = "workforce.edit"
+
+_READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
+
+
+def memberships_of(user):
+    """The active memberships of a user, keyed by partnership id, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = {
+            m.partnership_id: m
+            for m in Membership.objects.filter(user=user, is_active=True).select_related("partnership", "agency")
+        }
+        user._portal_memberships = cached
+    return cached
+
+
+def partnerships_of(user):
+    """The partnerships a user belongs to."""
+    return Partnership.objects.filter(pk__in=list(memberships_of(user)))
+
+
+def membership_for(user, slug):
+    """The user's membership of the partnership with this slug, or 404 when they have none."""
+    for membership in memberships_of(user).values():
+        if membership.partnership.slug == slug:
+            return membership
+    raise Http404("No such partnership.")
+
+
+def can(membership, perm, obj=None):
+    """Whether the holder of `membership` may do `perm` (to `obj`, when given)."""
+    if membership is None or not membership.is_active:
+        return False
+    if obj is not None and _partnership_id_of(obj) != membership.partnership_id:
+        return False
+    role = membership.role
+    bm = role == Role.BUSINESS_MANAGER
+    if perm == PARTNERSHIP_VIEW:
+        return True
+    if perm == STRATEGY_VIEW:
+        return role in _READ_ALL_ROLES or (obj is None or _strategy_of(obj).status in _public_statuses())
+    if perm == STRATEGY_CREATE:
+        return bm
+    if perm == STRATEGY_EDIT:
+        return bm and (obj is None or _strategy_of(obj).is_editable)
+    if perm == ACTION_VIEW:
+        return can(membership, STRATEGY_VIEW, _strategy_of(obj) if obj is not None else None)
+    if perm in (ACTION_CREATE, ACTION_EDIT):
+        return bm and (obj is None or _strategy_of(obj).status != "superseded")
+    if perm == ACTION_UPDATE_PROGRESS:
+        if obj is None or _strategy_of(obj).status == "superseded":
+            return bm and obj is None
+        if bm:
+            return True
+        return role == Role.STEERING_MEMBER and obj.lead_agency_id == membership.agency_id
+    if perm == EXPORT_REQUEST:
+        return bm
+    if perm == EXPORT_VIEW:
+        return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
+    if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
+        return role in _READ_ALL_ROLES
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
+        return bm
+    raise ValueError(f"Unknown permission {perm!r}")
+
+
+def require(membership, perm, obj=None):
+    """Raise PermissionDenied unless `can` allows it."""
+    if not can(membership, perm, obj):
+        raise PermissionDenied
+
+
+def _public_statuses():
+    from strategy.models import PUBLIC_STATUSES
+
+    return PUBLIC_STATUSES
+
+
+def _strategy_of(obj):
+    from strategy.models import Strategy
+
+    if isinstance(obj, Strategy):
+        return obj
+    return obj.strategy
+
+
+def _partnership_id_of(obj):
+    if hasattr(obj, "partnership_id"):
+        return obj.partnership_id
+    return _strategy_of(obj).partnership_id
+
+
+# Querysets of what a membership may see. Views and API views start from these.
+
+
+def visible_strategies(membership):
+    from strategy.models import Strategy
+
+    qs = Strategy.objects.filter(partnership_id=membership.partnership_id)
+    if membership.role not in _READ_ALL_ROLES:
+        qs = qs.filter(status__in=_public_statuses())
+    return qs
+
+
+def visible_actions(membership):
+    from actionplan.models import Action
+
+    qs = Action.objects.filter(strategy__partnership_id=membership.partnership_id)
+    if membership.role not in _READ_ALL_ROLES:
+        qs = qs.filter(strategy__status__in=_public_statuses())
+    return qs
+
+
+def visible_audits(membership):
+    from audits.models import Audit
+
+    if not can(membership, AUDIT_VIEW):
+        return Audit.objects.none()
+    return Audit.objects.filter(partnership_id=membership.partnership_id)
+
+
+def visible_assessments(membership):
+    from workforce.models import TrainingNeedsAssessment
+
+    if not can(membership, WORKFORCE_VIEW):
+        return TrainingNeedsAssessment.objects.none()
+    return TrainingNeedsAssessment.objects.filter(partnership_id=membership.partnership_id)
+
+
+def visible_exports(membership):
+    from strategy.models import StrategyExport
+
+    if not can(membership, EXPORT_VIEW):
+        return StrategyExport.objects.none()
+    return StrategyExport.objects.filter(strategy__partnership_id=membership.partnership_id)
+
+
+def _user_scope_q(user, partnership_path):
+    """A Q over every partnership the user belongs to, applying each membership's read rule."""
+    full, public_only = [], []
+    for pid, membership in memberships_of(user).items():
+        (full if membership.role in _READ_ALL_ROLES else public_only).append(pid)
+    strategy_path = partnership_path.rsplit("partnership", 1)[0]
+    return Q(**{f"{partnership_path}__in": full}) | Q(
+        **{f"{partnership_path}__in": public_only, f"{strategy_path}status__in": _public_statuses()}
+    )
+
+
+def strategies_visible_to_user(user):
+    """Every strategy the user may read, across all their partnerships (for the API)."""
+    from strategy.models import Strategy
+
+    return Strategy.objects.filter(_user_scope_q(user, "partnership_id"))
+
+
+def actions_visible_to_user(user):
+    """Every action the user may read, across all their partnerships (for the API)."""
+    from actionplan.models import Action
+
+    return Action.objects.filter(_user_scope_q(user, "strategy__partnership_id"))
+
+
+def membership_for_object(user, obj):
+    """The user's membership of the partnership that owns `obj`, or None."""
+    return memberships_of(user).get(_partnership_id_of(obj))
+
+
+def partnership_view(view):
+    """Decorate a view taking `slug`: signs-in required, sets request.membership and request.partnership, 404 for outsiders."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        membership = membership_for(request.user, slug)
+        request.membership = membership
+        request.partnership = membership.partnership
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def get_visible_or_404(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404("Not found.")

@@ -1,0 +1,75 @@
+"""Shared REST API pieces: pagination, error format, token issue, partnerships endpoint."""
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from . import access
+from .models import Agency, Partnership
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "20/minute"
+
+
+class ObtainTokenView(APIView):
+    """Exchange an email address and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [TokenThrottle]
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=serializer.validated_data["email"].lower(),
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise ValidationError({"non_field_errors": ["Those sign-in details are not right."]})
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "short_name", "sector", "is_statutory_partner"]
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+    agencies = AgencySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "name", "slug", "nation", "area", "child_population_under_16", "role", "agencies"]
+
+    def get_role(self, obj) -> str:
+        membership = access.memberships_of(self.context["request"].user).get(obj.pk)
+        return membership.role if membership else ""
+
+
+class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """The partnerships the caller belongs to, with their agencies and the caller's role."""
+
+    serializer_class = PartnershipSerializer
+
+    def get_queryset(self):
+        return access.partnerships_of(self.request.user).prefetch_related("agencies").order_by("name")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartnershipPortalConfig(AppConfig):
+    name = "partnership_portal"
+    verbose_name = "Partnerships"

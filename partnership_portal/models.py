@@ -1,0 +1,240 @@
+"""The core every app uses: people, partnerships, agencies, memberships and
+roles, the shared reference data of the national guide, and the audit trail."""
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with their work email address."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+
+
+class Partnership(models.Model):
+    """A safeguarding children partnership (England) or regional safeguarding board (Wales)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    nation = models.CharField(max_length=10, choices=Nation.choices, default=Nation.ENGLAND)
+    area = models.CharField(max_length=200, help_text="The local authority area or areas the partnership covers.")
+    child_population_under_16 = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Children under 16 in the area, for the prevalence estimate."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A member agency of a partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    is_statutory_partner = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique_in_partnership"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    BUSINESS_MANAGER = "business_manager", "Business manager"
+    STEERING_MEMBER = "steering_member", "Steering group member"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A person's role in one partnership. Steering group members represent one agency."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="one_membership_per_partnership"),
+            models.CheckConstraint(
+                condition=~Q(role="steering_member") | Q(agency__isnull=False),
+                name="steering_member_has_agency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.partnership}"
+
+    @property
+    def is_business_manager(self):
+        return self.role == Role.BUSINESS_MANAGER
+
+    @property
+    def is_steering_member(self):
+        return self.role == Role.STEERING_MEMBER
+
+    @property
+    def is_scrutineer(self):
+        return self.role == Role.SCRUTINEER
+
+    @property
+    def is_viewer(self):
+        return self.role == Role.VIEWER
+
+
+# Reference data from the national guide, loaded by a data migration from
+# fixtures/reference_data.json and never edited in the portal.
+
+
+class ReferenceItem(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.name
+
+
+class FormOfAbuse(ReferenceItem):
+    """A form or context of child sexual abuse a strategy should address (guide 4.1)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name_plural = "forms of abuse"
+
+
+class AffectedGroup(ReferenceItem):
+    """A group of people affected by child sexual abuse the response should reach (guide 4.2)."""
+
+
+class Recommendation(ReferenceItem):
+    """A national-review recommendation for safeguarding partners."""
+
+
+class CoreComponent(ReferenceItem):
+    """One of the four core components of a strategic response."""
+
+
+class SuccessCriterion(ReferenceItem):
+    """One of the five criteria for a successful strategy (guide Part C)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name_plural = "success criteria"
+
+
+class AuditEvent(models.Model):
+    """One attributed change or sensitive read, written in the same transaction as the change."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "Change"
+        READ = "read", "Read"
+        DENIED = "denied", "Denied"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    verb = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.object_type}#{self.object_id}"
