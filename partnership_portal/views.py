@@ -2,14 +2,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from actionplan.selectors import progress_summary
 
 from . import access
 
 
-@require_GET
+@require_safe
 def healthz(request):
     """Answers 200 when the database is reachable; used by load balancers and compose health checks."""
     try:

@@ -1,0 +1,53 @@
+# The two commands a newcomer needs:
+#   make run   – the portal with demo data on http://127.0.0.1:$(PORT)
+#   make test  – the whole test suite
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install install-dev check-system migrate demo serve worker beat benchmarks clean
+
+$(VENV)/bin/uv:
+	@command -v uv >/dev/null 2>&1 || { \
+	  $(PYTHON) -m venv $(VENV) 2>/dev/null && $(VENV)/bin/python -m pip install --quiet --upgrade pip uv; \
+	} || { \
+	  echo "Could not create a virtual environment with $(PYTHON)."; \
+	  echo "Install uv (pip install uv) or Python's venv module (apt-get install python3-venv) and try again."; exit 1; }
+
+install: $(VENV)/bin/uv check-system
+	$(UV) sync --frozen --no-dev
+
+install-dev: $(VENV)/bin/uv check-system
+	$(UV) sync --frozen
+
+check-system:
+	@./scripts/check_system.sh
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it). Tasks run in-process: no broker is configured."
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install-dev
+	$(PY) -m pytest
+
+# Production-like processes, for use with DATABASE_URL and REDIS_URL set.
+worker:
+	$(PY) -m celery -A partnership_portal worker --loglevel INFO
+
+beat:
+	$(PY) -m celery -A partnership_portal beat --loglevel INFO
+
+benchmarks: install-dev
+	$(PY) tests/benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache

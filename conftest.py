@@ -1,0 +1,97 @@
+"""Shared fixtures: two partnerships, each with every role, so every test can check both sides."""
+from types import SimpleNamespace
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from actionplan.tests.factories import ActionFactory
+from audits.tests.factories import AuditFactory
+from partnership_portal.models import Role
+from partnership_portal.tests.factories import AgencyFactory, MembershipFactory, PartnershipFactory, UserFactory
+from strategy.tests.factories import IntendedOutcomeFactory, StrategicAimFactory, StrategyExportFactory, StrategyFactory
+from workforce.tests.factories import TrainingNeedsAssessmentFactory
+
+
+
+def pytest_report_header(config):
+    import os
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return [
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})",
+        f"celery broker: {'Redis at ' + settings.REDIS_URL if settings.REDIS_URL else 'none (tasks run in-process)'}",
+        f"real worker test required: {os.environ.get('REQUIRE_CELERY_WORKER_TEST') == '1'}",
+    ]
+
+
+ROLES = ("viewer", "scrutineer", "member_lead", "member_other", "manager")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Every test writes exports and uploads into its own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+
+
+def build_side(prefix):
+    partnership = PartnershipFactory(name=f"{prefix} Safeguarding Children Partnership", slug=prefix.lower())
+    lead = AgencyFactory(partnership=partnership, name=f"{prefix} Police", sector="police")
+    other = AgencyFactory(partnership=partnership, name=f"{prefix} Council", sector="local_authority")
+    users = {
+        "manager": MembershipFactory(partnership=partnership, role=Role.BUSINESS_MANAGER,
+                                     user=UserFactory(email=f"manager@{prefix.lower()}.example")).user,
+        "member_lead": MembershipFactory(partnership=partnership, role=Role.STEERING_MEMBER, agency=lead,
+                                         user=UserFactory(email=f"lead@{prefix.lower()}.example")).user,
+        "member_other": MembershipFactory(partnership=partnership, role=Role.STEERING_MEMBER, agency=other,
+                                          user=UserFactory(email=f"other@{prefix.lower()}.example")).user,
+        "scrutineer": MembershipFactory(partnership=partnership, role=Role.SCRUTINEER,
+                                        user=UserFactory(email=f"scrutineer@{prefix.lower()}.example")).user,
+        "viewer": MembershipFactory(partnership=partnership, role=Role.VIEWER,
+                                    user=UserFactory(email=f"viewer@{prefix.lower()}.example")).user,
+    }
+    strategy = StrategyFactory(partnership=partnership)
+    from strategy.models import Section
+    from strategy.template import TEMPLATE_SECTIONS
+
+    Section.objects.bulk_create(
+        Section(strategy=strategy, template_key=t.key, title=t.title, position=t.number * 10) for t in TEMPLATE_SECTIONS
+    )
+    aim = StrategicAimFactory(strategy=strategy, number=1)
+    outcome = IntendedOutcomeFactory(aim=aim, number=1)
+    action = ActionFactory(outcome=outcome, lead_agency=lead, reference="1.1")
+    export = StrategyExportFactory(strategy=strategy)
+    audit = AuditFactory(partnership=partnership)
+    assessment = TrainingNeedsAssessmentFactory(partnership=partnership)
+    return SimpleNamespace(
+        partnership=partnership, slug=partnership.slug, lead_agency=lead, other_agency=other, users=users,
+        strategy=strategy, section=strategy.sections.first(), aim=aim, outcome=outcome, action=action,
+        export=export, audit=audit, assessment=assessment,
+    )
+
+
+@pytest.fixture
+def world(db):
+    """Our partnership ("own") and another ("other"), each with a draft strategy, one action led by
+    the lead agency, a finished export, an audit and an assessment, and one user per role."""
+    return SimpleNamespace(own=build_side("Ashvale"), other=build_side("Brookfield"))
+
+
+@pytest.fixture
+def api_client_for():
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,0 +1,52 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from partnership_portal.models import Agency, Membership, Partnership, Role, Sector, User
+
+factory.Faker._DEFAULT_LOCALE = "en_GB"
+
+TEST_PASSWORD = "test-password-123"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n} Safeguarding Children Partnership")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    area = factory.Faker("city")
+    child_population_under_16 = 50000
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    sector = Sector.LOCAL_AUTHORITY
+    is_statutory_partner = True
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    role = Role.BUSINESS_MANAGER
+    agency = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role == Role.STEERING_MEMBER),
+        yes_declaration=factory.SubFactory(AgencyFactory, partnership=factory.SelfAttribute("..partnership")),
+        no_declaration=None,
+    )
