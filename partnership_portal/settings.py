@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Nightly figures for the action plan's trend chart.
+    "actionplan-progress-snapshots": {
+        "task": "actionplan.tasks.take_progress_snapshots",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    # Monday morning reminders to leads and the business manager's summary.
+    "actionplan-weekly-reminders": {
+        "task": "actionplan.tasks.send_weekly_reminders",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
 
 CACHES = {
     "default": (

@@ -79,6 +79,21 @@ MATRIX = {
         {"GET": OTHER_SIDE_HTML},
     ),
     "my_actions": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
+    "action_edit": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "action_delete": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "aim_renumber": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "aim_pk": s.aim.pk},
+        {"GET": E(anonymous=302, default=405), "POST": MANAGER_POST_DRAFT},
+        {"POST": OTHER_SIDE_HTML},
+    ),
+    "action_progress": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "action_recommendations": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "plan_export": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "fmt": "csv"}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "plan_import": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "audit_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     "assessment_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     # The REST API, authenticated with each role's token.

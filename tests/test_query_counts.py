@@ -33,6 +33,10 @@ PAGES = {
 }
 
 
+# The plan page also counts the actions under every filter choice (a few grouped queries).
+LIMITS = {"action_plan": 20}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_query_count_does_not_grow_with_the_plan(world, client, page):
@@ -44,4 +48,4 @@ def test_query_count_does_not_grow_with_the_plan(world, client, page):
     grow_plan(side, 500)
     large = count_queries(client, url)
     assert small == large, f"{page}: {small} queries at 10 actions, {large} at 500"
-    assert small <= 15
+    assert small <= LIMITS.get(page, 15)
