@@ -92,8 +92,8 @@ def action_create(
         cancellation_reason=cancellation_reason,
     )
     _validate_action_rules(action)
-    action.full_clean(validate_unique=False)
     _validate_reference_free(action)
+    action.full_clean(validate_unique=False)
     action._history_user = actor
     action.save()
     if recommendations:
@@ -185,8 +185,8 @@ def action_edit(*, action, actor, expected_version=None, recommendations=None, s
     if current.outcome.aim_id != old_aim_id and fields.get("reference", before["reference"]) == before["reference"]:
         current.reference = next_reference(current.outcome)
     _validate_action_rules(current)
-    current.full_clean(validate_unique=False)
     _validate_reference_free(current)
+    current.full_clean(validate_unique=False)
     changes = diff(current, EDITABLE_FIELDS, before)
     if recommendations is not None:
         current.recommendations.set(recommendations)

@@ -208,7 +208,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership_portal.api_support.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "1200/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_RATE", "1200/minute"),
+        # Writes through the API (action updates) per user, on top of the overall rate.
+        "api-write": os.environ.get("API_WRITE_THROTTLE_RATE", "120/minute"),
+    },
     "EXCEPTION_HANDLER": "partnership_portal.api_support.exception_handler",
 }
 
@@ -222,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actionplan.models.ActionStatus",
+        "StrategyStatusEnum": "strategy.models.StrategyStatus",
+    },
 }
 
 # Security headers. django-csp 4 policy: no inline script, no framing.

@@ -110,6 +110,14 @@ MATRIX = {
     "api-strategy-progress": (lambda s: {"pk": s.strategy.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
                               {"GET": E(anonymous=API_ANON, default=404)}),
     "api-action-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-action-updates": (lambda s: {"pk": s.action.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                           {"GET": E(anonymous=API_ANON, default=404)}),
+    "api-aim-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-aim-detail": (lambda s: {"pk": s.aim.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                       {"GET": E(anonymous=API_ANON, default=404)}),
+    "api-outcome-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-outcome-detail": (lambda s: {"pk": s.outcome.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                           {"GET": E(anonymous=API_ANON, default=404)}),
     "api-action-detail": (
         lambda s: {"pk": s.action.pk},
         {"GET": E(anonymous=API_ANON, viewer=404),
@@ -119,6 +127,9 @@ MATRIX = {
         {"GET": E(anonymous=API_ANON, default=404), "PATCH": E(anonymous=API_ANON, default=404)},
     ),
 }
+
+# Headers sent with each method of a URL: the API refuses a PATCH without If-Match (428).
+HEADERS = {("api-action-detail", "PATCH"): {"HTTP_IF_MATCH": '"1"'}}
 
 BODIES = {
     "api-action-detail": {"status": "on_track", "progress": 20, "narrative": "Moving."},
@@ -153,7 +164,10 @@ def test_access(world, client, api_client_for, name, method, side_name, role):
     body = BODIES.get(name, {})
     if name.startswith("api-"):
         api = api_client_for(user)
-        response = getattr(api, method.lower())(url, body, format="json") if method != "GET" else api.get(url)
+        headers = HEADERS.get((name, method), {})
+        response = (
+            getattr(api, method.lower())(url, body, format="json", **headers) if method != "GET" else api.get(url)
+        )
     else:
         if user is not None:
             client.force_login(user)
