@@ -57,11 +57,11 @@ def my_agency_actions(membership):
     return actions
 
 
-def progress_summary(actions_qs):
-    """Counts by status, completed percentage, overdue and stale counts, in one query."""
+def progress_summary(actions_qs, today=None):
+    """Counts by status, completed percentage, overdue and stale counts (as of `today`), in one query."""
     aggregates = {f"status_{value}": Count("id", filter=Q(status=value)) for value in ActionStatus.values}
     aggregates["total"] = Count("id")
-    aggregates["overdue"] = Count("id", filter=overdue_q())
+    aggregates["overdue"] = Count("id", filter=overdue_q(today))
     aggregates["stale"] = Count("id", filter=stale_q())
     row = actions_qs.aggregate(**aggregates)
     total = row["total"]
@@ -265,7 +265,7 @@ def reminder_summaries(*, day):
     figures = {}
     for strategy in strategies:
         figures.setdefault(strategy.partnership_id, []).append(
-            {"strategy": strategy, "summary": progress_summary(Action.objects.filter(strategy=strategy))}
+            {"strategy": strategy, "summary": progress_summary(Action.objects.filter(strategy=strategy), today=day)}
         )
     result = []
     for pid, members in by_partnership.items():
