@@ -1,15 +1,25 @@
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action as api_action
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from partnership_portal import access
 from partnership_portal.errors import ConflictError
 
 from . import selectors, services
-from .models import Action, ActionStatus
+from .filters import ActionFilter
+from .models import Action, ActionStatus, ActionUpdate
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = (
+        "Send the ETag of the action you read as an If-Match header, so that an update made since is not overwritten."
+    )
+    default_code = "precondition_required"
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -35,6 +45,18 @@ class ActionSerializer(serializers.ModelSerializer):
         return [r.number for r in obj.recommendations.all()]
 
 
+class ActionUpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["id", "action", "author", "created_at", "status_from", "status_to", "progress_from", "progress_to",
+                  "narrative", "evidence_url"]
+
+    def get_author(self, obj) -> str:
+        return obj.author.get_full_name() or obj.author.email
+
+
 class ActionProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
@@ -43,11 +65,22 @@ class ActionProgressSerializer(serializers.Serializer):
 
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Actions of the caller's partnerships. Steering group members may PATCH status, progress and a
-    narrative of the actions their agency leads; send the ETag you read as If-Match."""
+    """Actions of the caller's partnerships, filtered by strategy, aim, lead agency, status, core component,
+    recommendation, overdue, stale or due within N days.
+
+    Steering group members may PATCH status, progress and a narrative of the actions their agency leads (business
+    managers any action). The If-Match header is required: send the ETag you read; a stale one gets 412 and a
+    missing one 428, so an update made by someone else is never silently overwritten."""
 
     serializer_class = ActionSerializer
-    filterset_fields = ["strategy", "status", "lead_agency", "core_component"]
+    filterset_class = ActionFilter
+    throttle_scope = "api-write"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "partial_update":
+            throttles.append(ScopedRateThrottle())
+        return throttles
 
     def get_queryset(self):
         return selectors.with_list_relations(access.actions_visible_to_user(self.request.user)).order_by("id")
@@ -67,7 +100,10 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=ActionProgressSerializer,
         responses={200: ActionSerializer},
-        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        parameters=[OpenApiParameter(
+            "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+            description='The ETag of the action as you read it, for example "3".',
+        )],
     )
     def partial_update(self, request, *args, **kwargs):
         action = self.get_object()
@@ -76,6 +112,8 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise PermissionDenied("You may update only the actions your agency leads.")
         serializer = ActionProgressSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not request.headers.get("If-Match"):
+            raise PreconditionRequired()
         expected = _parse_if_match(request.headers.get("If-Match"))
         services.action_update_progress(action=action, actor=request.user, expected_version=expected,
                                         **serializer.validated_data)
@@ -84,6 +122,16 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response = Response(self.get_serializer(action).data, status=status.HTTP_200_OK)
         response["ETag"] = f'"{action.version}"'
         return response
+
+
+    @extend_schema(responses={200: ActionUpdateSerializer(many=True)}, filters=False)
+    @api_action(detail=True, methods=["get"], filterset_class=None)
+    def updates(self, request, pk=None):
+        """The action's timeline of updates, newest first."""
+        action = self.get_object()
+        updates = ActionUpdate.objects.filter(action=action).select_related("author").order_by("-created_at", "-id")
+        page = self.paginate_queryset(updates)
+        return self.get_paginated_response(ActionUpdateSerializer(page, many=True).data)
 
 
 def _parse_if_match(value):

@@ -18,6 +18,10 @@ class ActionForm(PortalForm):
     text = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 4}))
     lead_agency = forms.ModelChoiceField(queryset=Agency.objects.none())
     lead_name = forms.CharField(label="Named lead (optional)", required=False, max_length=200)
+    supporting_agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Supporting agencies (optional)",
+    )
     commencement_date = DateInputField(label="Commencement date (optional)", required=False, require_all_fields=False)
     completion_date = DateInputField(label="Completion date (optional)", required=False, require_all_fields=False)
     start_year = forms.IntegerField(
@@ -39,6 +43,7 @@ class ActionForm(PortalForm):
         self.strategy = strategy
         self.fields["outcome"].queryset = IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim")
         self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
+        self.fields["supporting_agencies"].queryset = self.fields["lead_agency"].queryset
 
     def clean(self):
         data = super().clean()
@@ -73,3 +78,40 @@ class ActionUpdateForm(PortalForm):
         if status == ActionStatus.CANCELLED and not narrative:
             self.add_error("narrative", "Give a reason for cancelling the action.")
         return data
+
+
+class ActionEditForm(ActionForm):
+    """Every field of an action, for the business manager. Status rules are checked by the service."""
+
+    reference = forms.CharField(max_length=20, help_text="For example 1.3. It must be unique in the plan.")
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    progress = forms.IntegerField(label="Progress (per cent)", min_value=0, max_value=100)
+    completion_note = forms.CharField(
+        label="Completion note", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the action is completed: what was achieved.",
+    )
+    cancellation_reason = forms.CharField(
+        label="Reason for cancelling", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the action is cancelled.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["reference", "outcome", "text"]
+
+
+class ActionDeleteForm(PortalForm):
+    confirm = forms.BooleanField(label="Yes, delete this action", required=True)
+
+
+class PlanImportForm(PortalForm):
+    file = forms.FileField(
+        label="Spreadsheet (CSV or Excel)",
+        help_text="Use the columns of the export: Strategic aim, Leadership, Action, Year, Intended outcome, Measures, "
+                  "and optionally ID, Reference, Named lead, Status, Progress, Commencement date, Completion date.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        return upload

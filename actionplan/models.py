@@ -116,3 +116,53 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"Update to {self.action.reference} by {self.author} on {self.created_at:%d %b %Y}"
+
+
+class ProgressSnapshot(models.Model):
+    """The plan's figures for one strategy on one day, kept to chart the trend. One row per strategy per day."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="progress_snapshots")
+    date = models.DateField()
+    total = models.PositiveIntegerField()
+    by_status = models.JSONField(default=dict, help_text="Count of actions per status value.")
+    completed_percent = models.FloatField()
+    overdue = models.PositiveIntegerField()
+    stale = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["strategy", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "date"], name="progress_snapshot_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.strategy} on {self.date}"
+
+
+class ReminderKind(models.TextChoices):
+    LEAD = "lead", "Lead's actions"
+    SUMMARY = "summary", "Business manager's summary"
+
+
+class ReminderLog(models.Model):
+    """That one reminder email went to one person for one partnership in one week, so it is never sent twice."""
+
+    partnership = models.ForeignKey("partnership_portal.Partnership", on_delete=models.CASCADE,
+                                    related_name="reminder_logs")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_logs")
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    week_start = models.DateField(help_text="The Monday of the week the reminder belongs to.")
+    action_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start", "partnership", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "recipient", "kind", "week_start"], name="reminder_once_per_week"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} for the week of {self.week_start}"

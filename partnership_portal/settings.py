@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Nightly figures for the action plan's trend chart.
+    "actionplan-progress-snapshots": {
+        "task": "actionplan.tasks.take_progress_snapshots",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    # Monday morning reminders to leads and the business manager's summary.
+    "actionplan-weekly-reminders": {
+        "task": "actionplan.tasks.send_weekly_reminders",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+}
 
 CACHES = {
     "default": (
@@ -195,7 +208,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership_portal.api_support.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_THROTTLE_RATE", "1200/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_RATE", "1200/minute"),
+        # Writes through the API (action updates) per user, on top of the overall rate.
+        "api-write": os.environ.get("API_WRITE_THROTTLE_RATE", "120/minute"),
+    },
     "EXCEPTION_HANDLER": "partnership_portal.api_support.exception_handler",
 }
 
@@ -209,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actionplan.models.ActionStatus",
+        "StrategyStatusEnum": "strategy.models.StrategyStatus",
+    },
 }
 
 # Security headers. django-csp 4 policy: no inline script, no framing.

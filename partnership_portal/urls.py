@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actionplan.api import ActionViewSet
-from strategy.api import StrategyViewSet
+from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet, StrategyViewSet
 
 from . import views
 from .api import ObtainTokenView, PartnershipViewSet
@@ -13,6 +13,8 @@ from .api import ObtainTokenView, PartnershipViewSet
 router = DefaultRouter()
 router.register("partnerships", PartnershipViewSet, basename="api-partnership")
 router.register("strategies", StrategyViewSet, basename="api-strategy")
+router.register("aims", StrategicAimViewSet, basename="api-aim")
+router.register("outcomes", IntendedOutcomeViewSet, basename="api-outcome")
 router.register("actions", ActionViewSet, basename="api-action")
 
 partnership_patterns = [

@@ -3,10 +3,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from actionplan.selectors import progress_summary
+from actionplan.selectors import strategy_progress
 from partnership_portal import access
 
-from .models import Strategy
+from .models import IntendedOutcome, StrategicAim, Strategy
 
 
 class StrategySerializer(serializers.ModelSerializer):
@@ -25,17 +25,29 @@ class StatusCountSerializer(serializers.Serializer):
     label = serializers.CharField()
     count = serializers.IntegerField()
 
-ProgressSerializer = inline_serializer(
-    "StrategyProgress",
-    {
-        "strategy": serializers.IntegerField(),
-        "total": serializers.IntegerField(),
-        "completed_percent": serializers.FloatField(),
-        "overdue": serializers.IntegerField(),
-        "stale": serializers.IntegerField(),
-        "by_status": StatusCountSerializer(many=True),
-    },
-)
+class ProgressFiguresSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    completed_percent = serializers.FloatField()
+    overdue = serializers.IntegerField()
+    stale = serializers.IntegerField()
+    by_status = StatusCountSerializer(many=True)
+
+
+class AimProgressSerializer(ProgressFiguresSerializer):
+    aim = serializers.IntegerField(source="aim.pk")
+    number = serializers.IntegerField(source="aim.number")
+    title = serializers.CharField(source="aim.title")
+
+
+class AgencyProgressSerializer(ProgressFiguresSerializer):
+    agency = serializers.IntegerField(source="agency.pk")
+    name = serializers.CharField(source="agency.name")
+
+
+class ProgressSerializer(ProgressFiguresSerializer):
+    strategy = serializers.IntegerField()
+    by_aim = AimProgressSerializer(many=True)
+    by_agency = AgencyProgressSerializer(many=True)
 
 
 class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -50,7 +62,51 @@ class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: ProgressSerializer})
     @action(detail=True, methods=["get"])
     def progress(self, request, pk=None):
-        """Action-plan progress: counts by status, per cent completed, overdue and stale actions."""
+        """Action-plan progress: counts by status, per cent completed, overdue and stale actions — for the
+        strategy, for each of its aims and for each lead agency."""
         strategy = self.get_object()
         actions = access.actions_visible_to_user(request.user).filter(strategy=strategy)
-        return Response({"strategy": strategy.pk, **progress_summary(actions)})
+        figures = strategy_progress(actions, strategy)
+        data = {
+            "strategy": strategy.pk, **figures["overall"], "by_aim": figures["aims"], "by_agency": figures["agencies"],
+        }
+        return Response(ProgressSerializer(data).data)
+
+
+class StrategicAimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StrategicAim
+        fields = ["id", "strategy", "number", "title", "what_this_means", "what_we_want_to_see"]
+
+
+class IntendedOutcomeSerializer(serializers.ModelSerializer):
+    strategy = serializers.IntegerField(source="aim.strategy_id", read_only=True)
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = IntendedOutcome
+        fields = ["id", "strategy", "aim", "number", "reference", "text"]
+
+
+class StrategicAimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Strategic aims of the strategies the caller may read."""
+
+    serializer_class = StrategicAimSerializer
+    filterset_fields = ["strategy"]
+
+    def get_queryset(self):
+        return StrategicAim.objects.filter(
+            strategy__in=access.strategies_visible_to_user(self.request.user)
+        ).order_by("strategy_id", "number")
+
+
+class IntendedOutcomeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Intended outcomes of the strategies the caller may read."""
+
+    serializer_class = IntendedOutcomeSerializer
+    filterset_fields = ["aim", "aim__strategy"]
+
+    def get_queryset(self):
+        return IntendedOutcome.objects.filter(
+            aim__strategy__in=access.strategies_visible_to_user(self.request.user)
+        ).select_related("aim").order_by("aim__strategy_id", "aim__number", "number")

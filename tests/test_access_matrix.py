@@ -79,6 +79,21 @@ MATRIX = {
         {"GET": OTHER_SIDE_HTML},
     ),
     "my_actions": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
+    "action_edit": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "action_delete": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "aim_renumber": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "aim_pk": s.aim.pk},
+        {"GET": E(anonymous=302, default=405), "POST": MANAGER_POST_DRAFT},
+        {"POST": OTHER_SIDE_HTML},
+    ),
+    "action_progress": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "action_recommendations": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "plan_export": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "fmt": "csv"}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "plan_import": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "audit_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     "assessment_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     # The REST API, authenticated with each role's token.
@@ -95,6 +110,14 @@ MATRIX = {
     "api-strategy-progress": (lambda s: {"pk": s.strategy.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
                               {"GET": E(anonymous=API_ANON, default=404)}),
     "api-action-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-action-updates": (lambda s: {"pk": s.action.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                           {"GET": E(anonymous=API_ANON, default=404)}),
+    "api-aim-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-aim-detail": (lambda s: {"pk": s.aim.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                       {"GET": E(anonymous=API_ANON, default=404)}),
+    "api-outcome-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-outcome-detail": (lambda s: {"pk": s.outcome.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                           {"GET": E(anonymous=API_ANON, default=404)}),
     "api-action-detail": (
         lambda s: {"pk": s.action.pk},
         {"GET": E(anonymous=API_ANON, viewer=404),
@@ -104,6 +127,9 @@ MATRIX = {
         {"GET": E(anonymous=API_ANON, default=404), "PATCH": E(anonymous=API_ANON, default=404)},
     ),
 }
+
+# Headers sent with each method of a URL: the API refuses a PATCH without If-Match (428).
+HEADERS = {("api-action-detail", "PATCH"): {"HTTP_IF_MATCH": '"1"'}}
 
 BODIES = {
     "api-action-detail": {"status": "on_track", "progress": 20, "narrative": "Moving."},
@@ -138,7 +164,10 @@ def test_access(world, client, api_client_for, name, method, side_name, role):
     body = BODIES.get(name, {})
     if name.startswith("api-"):
         api = api_client_for(user)
-        response = getattr(api, method.lower())(url, body, format="json") if method != "GET" else api.get(url)
+        headers = HEADERS.get((name, method), {})
+        response = (
+            getattr(api, method.lower())(url, body, format="json", **headers) if method != "GET" else api.get(url)
+        )
     else:
         if user is not None:
             client.force_login(user)

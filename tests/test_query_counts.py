@@ -31,7 +31,19 @@ PAGES = {
     "strategy_detail": lambda s: reverse("strategy_detail", kwargs={"slug": s.slug, "pk": s.strategy.pk}),
     "partnership": lambda s: reverse("partnership", kwargs={"slug": s.slug}),
     "api_actions": lambda s: f"/api/v1/actions/?strategy={s.strategy.pk}&page_size=200",
+    "api_actions_filtered": lambda s: f"/api/v1/actions/?strategy={s.strategy.pk}&page_size=200&aim={s.aim.pk}"
+                                      f"&lead_agency={s.lead_agency.pk}&stale=false&status=not_started",
+    "action_plan_filtered": lambda s: reverse("action_plan", kwargs={"slug": s.slug, "pk": s.strategy.pk})
+                                      + f"?aim={s.aim.pk}&status=not_started&overdue=false&sort=completion_date",
+    "action_progress": lambda s: reverse("action_progress", kwargs={"slug": s.slug, "pk": s.strategy.pk}),
+    "action_recommendations": lambda s: reverse("action_recommendations", kwargs={"slug": s.slug, "pk": s.strategy.pk}),
+    "plan_export_xlsx": lambda s: reverse("plan_export", kwargs={"slug": s.slug, "pk": s.strategy.pk, "fmt": "xlsx"}),
+    "api_progress": lambda s: f"/api/v1/strategies/{s.strategy.pk}/progress/",
 }
+
+
+# The plan page also counts the actions under every filter choice (a few grouped queries).
+LIMITS = {"action_plan": 20, "action_plan_filtered": 22}
 
 
 @pytest.mark.django_db
@@ -45,4 +57,4 @@ def test_query_count_does_not_grow_with_the_plan(world, client, page):
     grow_plan(side, 500)
     large = count_queries(client, url)
     assert small == large, f"{page}: {small} queries at 10 actions, {large} at 500"
-    assert small <= 15
+    assert small <= LIMITS.get(page, 15)

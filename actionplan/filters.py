@@ -1,0 +1,79 @@
+"""Filters of the action plan, shared by the plan page and the API list."""
+from datetime import timedelta
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from partnership_portal import access
+from partnership_portal.models import Agency, CoreComponent, Recommendation
+from strategy.models import StrategicAim
+
+from .models import CLOSED_STATUSES, ActionStatus
+from .selectors import overdue_q, stale_q
+
+SORTS = {
+    "plan": "Plan order",
+    "completion_date": "Completion date",
+    "status": "Status",
+    "lead_agency": "Lead agency",
+    "progress": "Progress",
+    "last_update": "Last update",
+}
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filter actions by aim, lead agency, status, core component, recommendation, overdue, stale and due date.
+
+    Built with a strategy (the plan page) the choices are that strategy's; without one (the API) they are
+    everything the requesting user may read.
+    """
+
+    strategy = django_filters.NumberFilter(field_name="strategy_id", label="Strategy id")
+    aim = django_filters.ModelChoiceFilter(field_name="outcome__aim", queryset=StrategicAim.objects.none(),
+                                           label="Strategic aim")
+    lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), label="Lead agency")
+    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple)
+    core_component = django_filters.ModelChoiceFilter(
+        queryset=CoreComponent.objects.all(), to_field_name="code", label="Core component"
+    )
+    recommendation = django_filters.ModelChoiceFilter(
+        field_name="recommendations", queryset=Recommendation.objects.all(), to_field_name="number",
+        label="National-review recommendation",
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    stale = django_filters.BooleanFilter(method="filter_stale", label="No recent update")
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within", label="Due within (days)", min_value=0, max_value=3660,
+    )
+
+    def __init__(self, data=None, queryset=None, *, request=None, strategy=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        if strategy is not None:
+            self.filters.pop("strategy")
+            self.filters["aim"].queryset = strategy.aims.all()
+            self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
+        elif request is not None:
+            partnership_ids = list(access.memberships_of(request.user))
+            self.filters["aim"].queryset = StrategicAim.objects.filter(
+                strategy__in=access.strategies_visible_to_user(request.user)
+            )
+            self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id__in=partnership_ids)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_stale(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(stale_q()) if value else queryset.exclude(stale_q())
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(
+            completion_date__gte=today, completion_date__lte=today + timedelta(days=int(value))
+        ).exclude(status__in=CLOSED_STATUSES)
