@@ -254,7 +254,7 @@ def strategy_transition(request, pk, target):
             f"{'returned to draft' if target == StrategyStatus.DRAFT else 'marked ' + StrategyStatus(target).label.lower()}."
         )
         return render(request, "strategy/review/transition.html", context, status=409)
-    form = TransitionForm(request.POST or None, target=target)
+    form = TransitionForm(request.POST if request.method == "POST" else None, target=target)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         try:
