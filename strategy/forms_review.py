@@ -1,4 +1,5 @@
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from partnership_portal.forms import PortalForm
@@ -57,6 +58,13 @@ class ReviewResponseForm(PortalForm):
                 label=f"Comments on {criterion.name.lower()} (optional)", required=False,
                 widget=forms.Textarea(attrs={"rows": 3}), initial=current.comment if current else "",
             )
+        self.helper.layout = Layout(*(
+            Fieldset(
+                Field.radios(c.code, legend_size=Size.SMALL, small=True, inline=True),
+                Field.textarea(f"{c.code}_comment", rows=3),
+            )
+            for c in self.criteria
+        ))
 
     def ratings(self):
         return {
