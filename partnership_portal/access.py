@@ -28,6 +28,12 @@ AUDIT_VIEW = "audit.view"
 AUDIT_EDIT = "audit.edit"
 WORKFORCE_VIEW = "workforce.view"
 WORKFORCE_EDIT = "workforce.edit"
+STRATEGY_LIFECYCLE = "strategy.lifecycle"
+STRATEGY_NEW_VERSION = "strategy.new_version"
+REVIEW_LIST = "review.list"
+REVIEW_VIEW = "review.view"
+REVIEW_MANAGE = "review.manage"
+REVIEW_RESPOND = "review.respond"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -93,6 +99,23 @@ def can(membership, perm, obj=None):
         return role in _READ_ALL_ROLES
     if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
         return bm
+    if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
+        return bm
+    if perm == REVIEW_LIST:
+        return role in _READ_ALL_ROLES
+    if perm == REVIEW_VIEW:
+        # Responses side by side: the manager who runs the round, and independent scrutiny.
+        return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
+    if perm == REVIEW_MANAGE:
+        return bm
+    if perm == REVIEW_RESPOND:
+        # obj is a ReviewInvitation: only the invited member, only while the round is open.
+        return (
+            obj is not None
+            and role == Role.STEERING_MEMBER
+            and obj.user_id == membership.user_id
+            and obj.round.is_open
+        )
     raise ValueError(f"Unknown permission {perm!r}")
 
 
@@ -113,7 +136,9 @@ def _strategy_of(obj):
 
     if isinstance(obj, Strategy):
         return obj
-    return obj.strategy
+    if hasattr(obj, "strategy"):
+        return obj.strategy
+    return obj.aim.strategy  # an intended outcome
 
 
 def _partnership_id_of(obj):

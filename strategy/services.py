@@ -2,6 +2,7 @@
 import hashlib
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,15 @@ from .template import TEMPLATE_SECTIONS
 logger = logging.getLogger(__name__)
 
 STRATEGY_FIELDS = ("title", "period_start", "period_end", "vision", "strapline", "version_label")
+
+
+def ensure_editable(strategy):
+    """Approved, published and superseded versions are read-only, whatever path the write comes by."""
+    if not strategy.is_editable:
+        raise ValidationError(
+            f"This strategy is {strategy.get_status_display().lower()} and can no longer be changed. "
+            "Start a new version to make changes."
+        )
 
 
 @transaction.atomic
@@ -38,6 +48,7 @@ def strategy_create(*, partnership, actor, title, period_start, period_end, visi
 def strategy_update(*, strategy, actor, **fields):
     """Change a strategy's headline fields (title, period, vision, strapline, version)."""
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
+    ensure_editable(strategy)
     before = {name: getattr(strategy, name) for name in STRATEGY_FIELDS}
     for name, value in fields.items():
         if name not in STRATEGY_FIELDS:
@@ -55,7 +66,8 @@ def strategy_update(*, strategy, actor, **fields):
 @transaction.atomic
 def section_update(*, section, actor, title, body, expected_revision):
     """Save a section's text, refusing the write if someone else saved it since `expected_revision`."""
-    current = Section.objects.select_for_update().get(pk=section.pk)
+    current = Section.objects.select_for_update().select_related("strategy").get(pk=section.pk)
+    ensure_editable(current.strategy)
     if current.revision != expected_revision:
         raise ConflictError("This section was changed by someone else while you were editing it.", current=current)
     before = {"title": current.title, "body": current.body}
@@ -77,6 +89,7 @@ def section_update(*, section, actor, title, body, expected_revision):
 @transaction.atomic
 def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None):
     """Add a strategic aim, numbered after the last one unless a number is given."""
+    ensure_editable(strategy)
     if number is None:
         last = strategy.aims.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -94,6 +107,7 @@ def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_se
 @transaction.atomic
 def outcome_create(*, aim, actor, text, number=None):
     """Add an intended outcome to an aim, numbered after the last one unless a number is given."""
+    ensure_editable(aim.strategy)
     if number is None:
         last = aim.outcomes.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1

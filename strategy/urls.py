@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("strategies/<int:pk>/exports/new/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("", include("strategy.urls_review")),
 ]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import ROLES
+from strategy.tests.factories import ReviewCommentFactory, ReviewInvitationFactory, ReviewRoundFactory
 
 ANON = "anonymous"
 ALL_ROLES = (ANON, *ROLES)
@@ -40,6 +41,30 @@ EXPORTS = E(default=404, manager=200, scrutineer=200)
 EXPORT_LIST = E(default=403, manager=200, scrutineer=200, viewer=404)
 NOT_VIEWERS = E(viewer=403)
 API_ANON = 401
+
+MEMBER_INVITED = E(default=403, member_lead=200, viewer=404)
+REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
+
+# URL names that answer someone who is not signed in. A page reached by a secret link belongs here
+# and nowhere else; the test below fails if the matrix lets an anonymous visitor in anywhere else.
+ANONYMOUS_ALLOWED = {"healthz", "login", "api-token", "review_token"}
+
+
+def reviewed(side):
+    """The side's draft with an open review round: the lead agency's member invited and commenting
+    on a section, and an outside reviewer with a personal link (created once per side)."""
+    if not hasattr(side, "review_round"):
+        side.review_round = ReviewRoundFactory(strategy=side.strategy)
+        side.invitation = ReviewInvitationFactory(round=side.review_round, user=side.users["member_lead"])
+        side.review_comment = ReviewCommentFactory(invitation=side.invitation, section=side.section)
+        side.review_token = f"matrix-token-{side.slug}-0123456789abcdef"
+        ReviewInvitationFactory(round=side.review_round, token=side.review_token)
+    return side
+
+
+def R(side):
+    return {"slug": side.slug, "pk": reviewed(side).review_round.pk}
+
 
 # name: (kwargs for a side, {method: expected for own side}, {method: expected for other side} or None)
 S = lambda side: {"slug": side.slug}  # noqa: E731
@@ -94,6 +119,31 @@ MATRIX = {
         lambda s: {"slug": s.slug, "pk": s.strategy.pk, "fmt": "csv"}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
     ),
     "plan_import": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "review_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "review_open": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "review_detail": (R, {"GET": REVIEW_RESPONSES}, {"GET": OTHER_SIDE_HTML}),
+    "review_invite": (R, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "review_close": (R, {"GET": E(default=405), "POST": MANAGER_POST_DRAFT}, {"POST": OTHER_SIDE_HTML}),
+    "review_respond": (R, {"GET": MEMBER_INVITED}, {"GET": OTHER_SIDE_HTML}),
+    "review_comment_resolve": (
+        lambda s: {"slug": s.slug, "pk": reviewed(s).review_comment.pk},
+        {"GET": E(default=405), "POST": MANAGER_POST_DRAFT}, {"POST": OTHER_SIDE_HTML},
+    ),
+    # The personal link is the credential: it answers whoever holds it, signed in or not.
+    "review_token": (lambda s: {"token": reviewed(s).review_token}, {"GET": E(anonymous=200)}, None),
+    # A draft cannot be marked approved without a review: the manager is told why (409).
+    "strategy_transition": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "target": "approved"},
+        {"GET": E(default=403, manager=409, viewer=404)}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "strategy_new_version": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "strategy_compare": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "record_history": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk, "kind": "section", "obj_pk": s.section.pk},
+        {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
     "audit_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     "assessment_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     # The REST API, authenticated with each role's token.
@@ -142,6 +192,15 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"URL patterns with no access rules in the matrix: {sorted(missing)}"
     stale = set(MATRIX) - url_names()
     assert not stale, f"Matrix rows for URLs that no longer exist: {sorted(stale)}"
+
+
+def test_only_the_allow_list_is_open_to_anonymous_visitors():
+    refused = {302, 401, 403, 404, 405}
+    open_to_anonymous = {
+        name for name, (_, own, other) in MATRIX.items()
+        for expected in (*own.values(), *(other or {}).values()) if expected[ANON] not in refused
+    }
+    assert open_to_anonymous == ANONYMOUS_ALLOWED
 
 
 CASES = [

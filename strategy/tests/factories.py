@@ -1,8 +1,18 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from partnership_portal.tests.factories import PartnershipFactory
-from strategy.models import IntendedOutcome, Section, StrategicAim, Strategy, StrategyExport
+from partnership_portal.tests.factories import PartnershipFactory, UserFactory
+from strategy.models import (
+    IntendedOutcome,
+    ReviewComment,
+    ReviewInvitation,
+    ReviewRound,
+    Section,
+    StrategicAim,
+    Strategy,
+    StrategyExport,
+)
+from strategy.review import token_hash
 
 
 class StrategyFactory(DjangoModelFactory):
@@ -58,3 +68,35 @@ class StrategyExportFactory(DjangoModelFactory):
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
     file = factory.django.FileField(filename="export.pdf", data=b"%PDF-1.7 test document")
     page_count = 1
+
+
+class ReviewRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewRound
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Steering group review {n}")
+
+
+class ReviewInvitationFactory(DjangoModelFactory):
+    """A member's invitation; pass `token` for an outside reviewer with a personal link."""
+
+    class Meta:
+        model = ReviewInvitation
+
+    class Params:
+        token = None
+
+    round = factory.SubFactory(ReviewRoundFactory)
+    user = factory.LazyAttribute(lambda o: None if o.token else UserFactory())
+    name = factory.LazyAttribute(lambda o: str(o.user) if o.user else "Outside reviewer")
+    email = factory.LazyAttribute(lambda o: o.user.email if o.user else "reviewer@elsewhere.example")
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token) if o.token else "")
+
+
+class ReviewCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewComment
+
+    invitation = factory.SubFactory(ReviewInvitationFactory)
+    text = factory.Faker("sentence", nb_words=12)

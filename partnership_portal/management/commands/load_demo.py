@@ -31,6 +31,16 @@ from partnership_portal.models import (
     User,
 )
 from partnership_portal.reference import load_reference_data
+from strategy.models import ReviewInvitation
+from strategy.review import (
+    review_comment_add,
+    review_comment_resolve,
+    review_invite_members,
+    review_respond,
+    review_round_close,
+    review_round_open,
+    token_hash,
+)
 from strategy.services import aim_create, outcome_create, section_update, strategy_create
 from workforce.models import AssessmentStatus, TrainingNeedsAssessment
 
@@ -668,6 +678,39 @@ TRAINING_NEEDS_ASSESSMENT = dict(
 )
 
 
+# A closed review round of the draft: two steering group members and one adviser from outside the group.
+# ratings: criterion code -> (rating, comment)
+REVIEW_ROUND = {
+    "title": "Steering group review of the first draft",
+    "message": "Please look hardest at the aims and whether every partner can see its part in the action plan.",
+}
+REVIEW_RESPONSES = {
+    "member@demo.example": {
+        "clarity": ("met", "Reads well; the vision is short enough to remember."),
+        "coverage": ("partly", "Harmful sexual behaviour by siblings is only mentioned once."),
+        "deliverability": ("partly", "Several police actions have no named lead yet."),
+        "consistency": ("met", ""),
+        "readiness": ("met", "The force is ready to sign up to it."),
+    },
+    "member2@demo.example": {
+        "clarity": ("met", ""),
+        "coverage": ("met", "All six forms of abuse appear in the aims."),
+        "deliverability": ("not_met", "Children's Services cannot lead six actions in year 1 with current staffing."),
+        "consistency": ("partly", "Aim 3 and the workforce section use different training targets."),
+        "readiness": ("partly", "Needs sign-off from the Director of Children's Services first."),
+    },
+}
+REVIEW_COMMENTS = [
+    # (reviewer email or None for the outside adviser, section template key or None, text, resolution or None)
+    ("member2@demo.example", "workforce", "Say which agency collates the training take-up figures.",
+     "Named the partnership business unit as collator."),
+    (None, "identification", "Use 'telling' throughout: the draft still says 'disclosure' in two places.", None),
+]
+OUTSIDE_REVIEWER = (
+    "Jo Marsden", "jo.marsden@survivors-together.example", "Northmere Survivors Together (lived-experience adviser)",
+)
+
+
 def _date(value):
     return date.fromisoformat(value) if value else None
 
@@ -815,6 +858,8 @@ class Command(BaseCommand):
                 ActionUpdate.objects.filter(pk=update.pk).update(created_at=_aware(when))
                 Action.objects.filter(pk=action.pk).update(last_update_at=_aware(when))
 
+        self._load_review(strategy, manager, users)
+
         for spec in AUDITS:
             spec = dict(spec)
             agency_keys = spec.pop("agencies")
@@ -838,3 +883,29 @@ class Command(BaseCommand):
             f"{strategy.aims.count()} aims, {len(outcomes)} outcomes, {strategy.actions.count()} actions, "
             f"{len(AUDITS)} audits, 1 training needs assessment."
         ))
+
+    def _load_review(self, strategy, manager, users):
+        """One closed review round against the five criteria, with two responses and section comments."""
+        import secrets
+
+        review_round = review_round_open(strategy=strategy, actor=manager, **REVIEW_ROUND)
+        memberships = [m for m in strategy.partnership.memberships.select_related("user", "agency")
+                       if m.user.email in REVIEW_RESPONSES]
+        invitations = {i.user.email: i for i in review_invite_members(
+            review_round=review_round, actor=manager, memberships=memberships)}
+        # The adviser's link was emailed in the story; the demo keeps no usable token and sends nothing.
+        name, email, organisation = OUTSIDE_REVIEWER
+        invitations[None] = ReviewInvitation.objects.create(
+            round=review_round, name=name, email=email, organisation=organisation, invited_by=manager,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+        )
+        for email, ratings in REVIEW_RESPONSES.items():
+            review_respond(invitation=invitations[email], actor=users[email], ratings=ratings)
+        sections = {s.template_key: s for s in strategy.sections.all()}
+        for email, key, text, resolution in REVIEW_COMMENTS:
+            comment = review_comment_add(
+                invitation=invitations[email], actor=users.get(email), text=text, section=sections.get(key)
+            )
+            if resolution:
+                review_comment_resolve(comment=comment, actor=manager, note=resolution)
+        review_round_close(review_round=review_round, actor=manager)
