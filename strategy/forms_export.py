@@ -2,6 +2,8 @@
 import io
 import re
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
 from django import forms
 
 from partnership_portal.forms import PortalForm
@@ -53,7 +55,7 @@ def read_logo(upload):
 
 class BrandingForm(PortalForm):
     accent_colour = forms.CharField(
-        label="Accent colour", max_length=7,
+        label="Accent colour", max_length=20,
         help_text="A hex code such as #1d4f91. It is used for headings, so it must be dark enough to read on white.",
     )
     logo = forms.FileField(
@@ -72,6 +74,9 @@ class BrandingForm(PortalForm):
         self.has_logo = has_logo
         if not has_logo:
             del self.fields["remove_logo"]
+            self.helper = FormHelper(self)  # the layout follows the fields that remain
+            self.helper.form_tag = False
+            self.helper.label_size = Size.SMALL
 
     def clean_accent_colour(self):
         value = self.cleaned_data["accent_colour"].strip()
