@@ -1,5 +1,6 @@
 """The partnership's logo and accent colour: validated by content, stored privately, used in the document."""
 import io
+import os
 
 import pytest
 from django.conf import settings
@@ -89,3 +90,19 @@ def test_contrast_is_measured_as_wcag_does():
     assert round(contrast_with_white("#000000"), 1) == 21.0
     assert round(contrast_with_white("#ffffff"), 1) == 1.0
     assert contrast_with_white("#1d4f91") > 4.5
+
+
+def test_a_logo_can_be_removed(world, client, django_capture_on_commit_callbacks):
+    side = world.own
+    client.force_login(side.users["manager"])
+    post_branding(client, side, logo=SimpleUploadedFile("l.png", png_bytes()))
+    branding = PartnershipBranding.objects.get()
+    old_path = branding.logo.path
+    page = client.get(reverse("branding_edit", kwargs={"slug": side.slug})).content.decode()
+    assert "Remove the current logo" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        post_branding(client, side, remove_logo="on", logo_alt="")
+    branding.refresh_from_db()
+    assert not branding.logo and branding.logo_format == ""
+    assert not os.path.exists(old_path)
+    assert "<img" not in build_document(side.strategy)[0]

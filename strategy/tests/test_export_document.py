@@ -137,3 +137,28 @@ def test_the_command_writes_a_pdf(world, tmp_path):
     call_command("export_strategy", world.own.strategy.pk, output=str(output))
     reader = pdf_reader(output.read_bytes())
     assert flat(world.own.action.text) in " ".join(pdf_pages_text(reader))
+
+
+def section_html(html, key):
+    start = html.index(f'<section id="section-{key}"')
+    return html[start:html.index("</section>\n", start)]
+
+
+def test_each_core_component_section_lists_the_actions_serving_it(world):
+    side = world.own
+    actions = grow_plan(side, 9)
+    html, _ = build_document(side.strategy)
+    for key, code in (("prevention_disruption", "prevention-disruption"), ("identification", "identification"),
+                      ("supportive_response", "whole-system-response"), ("workforce", "workforce-development")):
+        part = section_html(html, key)
+        serving = [a for a in actions if a.core_component.code == code]
+        assert serving and f"{len(serving)} action" in part
+        for action in actions:
+            assert (f'<span class="ref">{action.reference}</span>' in part) == (action in serving), (key, action.reference)
+
+
+def test_records_are_not_lost_when_their_section_was_removed(world):
+    side = world.own
+    side.strategy.sections.filter(template_key__in=["action_plan", "aims_outcomes"]).delete()
+    html, _ = build_document(side.strategy)
+    assert 'id="section-action_plan"' in html and 'id="aims-table"' in html and side.action.text in html
