@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from .models import IntendedOutcome, PartnershipBranding, Section, SectionKind, StrategicAim, StrategyStatus
-from .template import TEMPLATE_BY_KEY, TEMPLATE_SECTIONS
+from .template import TEMPLATE_SECTIONS
 
 DEFAULT_ACCENT = "#1d4f91"
 FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategyStatus.SUPERSEDED)

@@ -2,7 +2,6 @@
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError

@@ -29,19 +29,20 @@ logger = logging.getLogger(__name__)
 
 
 def export_request(*, strategy, actor):
-    """Ask for the strategy's document. Unchanged content reuses the last finished export at once;
-    otherwise a queued export is created and rendered in the background (in-process with no broker)."""
+    """Ask for the strategy's document. Unchanged content reuses the last finished export at once (or
+    the one already being rendered); otherwise a queued export is created and rendered in the background
+    (in-process with no broker). Returns (export, created)."""
     from .export import build_document, fingerprint_of
     from .tasks import render_strategy_export
 
     html, snapshot = build_document(strategy)
     fingerprint = fingerprint_of(html)
-    existing = (
-        StrategyExport.objects.filter(strategy=strategy, fingerprint=fingerprint, status=ExportStatus.DONE)
-        .exclude(file="")
-        .order_by("-requested_at")
-        .first()
-    )
+    same_content = StrategyExport.objects.filter(strategy=strategy, fingerprint=fingerprint).order_by("-requested_at")
+    existing = same_content.filter(status=ExportStatus.DONE).exclude(file="").first()
+    if existing is None:
+        # The same content already on its way: wait for it rather than render it twice.
+        existing = next((e for e in same_content.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RENDERING])
+                         if not e.is_stalled()), None)
     if existing is not None:
         with transaction.atomic():
             record(actor=actor, verb="export.reused", obj=existing, partnership=strategy.partnership)

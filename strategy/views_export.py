@@ -53,6 +53,8 @@ def export_create(request, pk):
     export, created = services_export.export_request(strategy=strategy, actor=request.user)
     if created:
         messages.success(request, "The document is being prepared. This page shows when it is ready.")
+    elif export.in_progress:
+        messages.info(request, "This content is already being prepared. This page shows when it is ready.")
     else:
         messages.info(request, "Nothing has changed since the last export, so that document is ready to download.")
     return redirect("export_detail", slug=request.partnership.slug, pk=export.pk)

@@ -137,3 +137,17 @@ def test_a_download_is_logged_and_remembered(world, client):
     event = AuditEvent.objects.get(verb="export.downloaded")
     assert (event.kind, event.actor, event.object_id) == (AuditEvent.Kind.READ, side.users["scrutineer"], str(side.export.pk))
     assert ExportSeen.objects.filter(export=side.export, user=side.users["scrutineer"]).count() == 1
+
+
+def test_asking_twice_while_rendering_does_not_render_twice(world, fast_render, django_capture_on_commit_callbacks):
+    side = world.own
+    with django_capture_on_commit_callbacks(execute=False):
+        first, created = export_request(strategy=side.strategy, actor=side.users["manager"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        second, created_again = export_request(strategy=side.strategy, actor=side.users["manager"])
+    assert created and not created_again and second.pk == first.pk and not callbacks
+    # Once that render has stalled, a new one is made.
+    StrategyExport.objects.filter(pk=first.pk).update(requested_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        third, created = export_request(strategy=side.strategy, actor=side.users["manager"])
+    assert created and third.pk != first.pk
