@@ -24,6 +24,9 @@ ACTION_EDIT = "action.edit"
 ACTION_UPDATE_PROGRESS = "action.update_progress"
 EXPORT_REQUEST = "export.request"
 EXPORT_VIEW = "export.view"
+EXPORT_CHALLENGE = "export.challenge"
+EXPORT_RESPOND = "export.respond"
+BRANDING_EDIT = "branding.edit"
 AUDIT_VIEW = "audit.view"
 AUDIT_EDIT = "audit.edit"
 WORKFORCE_VIEW = "workforce.view"
@@ -95,6 +98,10 @@ def can(membership, perm, obj=None):
         return bm
     if perm == EXPORT_VIEW:
         return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
+    if perm == EXPORT_CHALLENGE:  # raise, follow up and close challenges on an export
+        return role == Role.SCRUTINEER
+    if perm in (EXPORT_RESPOND, BRANDING_EDIT):
+        return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
     if perm in (AUDIT_EDIT, WORKFORCE_EDIT):

@@ -267,6 +267,9 @@ if not DEBUG:
 # Action plan: an action with no update for this many days is stale.
 ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
 
+# Exports: one queued or rendering for longer than this is taken to be stalled (worker lost) and can be retried.
+EXPORT_STALLED_AFTER_SECONDS = int(os.environ.get("EXPORT_STALLED_AFTER_SECONDS", "600"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

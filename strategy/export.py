@@ -1,52 +1,255 @@
-"""Rendering a strategy into its published document with WeasyPrint.
+"""Rendering a strategy into its published document.
 
-The data are gathered in a fixed number of queries whatever the size of the
-plan; the HTML is also the input of the export's fingerprint.
+`document_context` gathers everything the document shows in a fixed number of
+queries whatever the size of the plan. The same templates give the PDF (through
+WeasyPrint) and the single-page HTML version. The HTML is also the input of the
+export's fingerprint, so an unchanged document is never rendered twice.
+
+Adding a kind of record to the document takes two steps:
+1. a provider in CONTEXT_PROVIDERS that loads it (one query or one prefetch);
+2. an include `templates/export/_<name>.html`, named in SECTION_PARTS under the
+   template section it belongs to, or in ANNEXES.
 """
+import base64
+import hashlib
 import io
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from .models import IntendedOutcome, Section, StrategicAim
+from .models import IntendedOutcome, PartnershipBranding, Section, SectionKind, StrategicAim, StrategyStatus
+from .template import TEMPLATE_SECTIONS
+
+DEFAULT_ACCENT = "#1d4f91"
+FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategyStatus.SUPERSEDED)
+
+# Records rendered inside a template section, after its narrative, in this order.
+SECTION_PARTS = {
+    "vision": ("export/_vision.html",),  # then the priorities/commitments include
+    "governance": (),  # governance bodies (list and diagram)
+    "local_context": (),  # local data tables and the prevalence chart
+    "aims_outcomes": ("export/_aims.html",),
+    "prevention_disruption": ("export/_component_actions.html",),
+    "identification": ("export/_component_actions.html",),
+    "supportive_response": ("export/_component_actions.html",),
+    "workforce": ("export/_component_actions.html",),  # then the training needs summary include
+    "action_plan": ("export/_action_plan.html",),
+    "monitoring": (),  # the evaluation framework (outcomes and measures)
+}
+
+# The template section that presents each core component's actions.
+COMPONENT_SECTIONS = {
+    "prevention_disruption": "prevention-disruption",
+    "identification": "identification",
+    "supportive_response": "whole-system-response",
+    "workforce": "workforce-development",
+}
+
+# Annexes after the last section: (anchor, title, include). Forms and groups coverage,
+# the audit findings grid and the training needs summary take their place here.
+ANNEXES = (
+    ("annex-recommendations", "National review recommendations: how the action plan answers them",
+     "export/_annex_recommendations.html"),
+    ("status-block", "Document status and version", "export/_status_block.html"),
+)
 
 
-def document_context(strategy):
+def _front_and_body_sections(strategy, context):
+    sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
+    front = [s for s in sections if s.kind in (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING)]
+    body = [s for s in sections if s not in front]
+    # A template section that carries records is shown even if it was deleted, so no record goes missing.
+    present = {s.template_key for s in body if s.template_key}
+    for template in TEMPLATE_SECTIONS:
+        if SECTION_PARTS.get(template.key) and template.key not in present:
+            body.append(SimpleNamespace(
+                pk=f"t-{template.key}", template_key=template.key, title=template.title, body="",
+                kind=SectionKind.TEMPLATE, position=template.number * 10,
+            ))
+    body.sort(key=lambda s: (s.position, str(s.pk)))
+    for number, section in enumerate(body, start=1):
+        section.doc_number = number
+        section.anchor = f"section-{section.template_key or section.pk}"
+        section.parts = SECTION_PARTS.get(section.template_key, ())
+    for section in front:
+        section.anchor = f"front-{section.kind}-{section.pk}"
+    return {"front_sections": front, "sections": body}
+
+
+def _branding(strategy, context):
+    branding = PartnershipBranding.objects.filter(partnership_id=strategy.partnership_id).first()
+    logo_src = ""
+    if branding is not None and branding.logo:
+        with branding.logo.open("rb") as handle:
+            data = handle.read()
+        logo_src = f"data:image/{branding.logo_format or 'png'};base64,{base64.b64encode(data).decode('ascii')}"
+    return {
+        "branding": branding,
+        "accent": branding.accent_colour if branding else DEFAULT_ACCENT,
+        "logo_src": logo_src,
+        "logo_alt": branding.logo_alt if branding else "",
+    }
+
+
+def _reference_key(action):
+    """Order 1.2 before 1.10: numeric parts compare as numbers."""
+    parts = action.reference.replace("-", ".").split(".")
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts], action.pk
+
+
+def _plan(strategy, context):
     from actionplan.models import Action
+    from partnership_portal.models import CoreComponent, Recommendation
 
-    actions = Action.objects.select_related("lead_agency", "core_component").prefetch_related("supporting_agencies")
+    actions = (
+        Action.objects.select_related("lead_agency", "core_component")
+        .prefetch_related("supporting_agencies", "recommendations")
+        .order_by("id")
+    )
     aims = list(
         StrategicAim.objects.filter(strategy=strategy)
         .order_by("number")
         .prefetch_related(
             Prefetch(
                 "outcomes",
-                queryset=IntendedOutcome.objects.order_by("number").prefetch_related(
-                    Prefetch("actions", queryset=actions.order_by("id"))
-                ),
+                queryset=IntendedOutcome.objects.order_by("number").prefetch_related(Prefetch("actions", queryset=actions)),
             )
         )
     )
-    sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
+    all_actions = []
+    for aim in aims:
+        aim.plan_actions = []
+        for outcome in aim.outcomes.all():
+            outcome.aim = aim  # the reference label reads the aim's number without a query
+            for action in outcome.actions.all():
+                action.outcome = outcome
+                aim.plan_actions.append(action)
+        aim.plan_actions.sort(key=_reference_key)
+        all_actions.extend(aim.plan_actions)
+
+    components = list(CoreComponent.objects.order_by("number"))
+    by_component = {c.pk: [] for c in components}
+    recommendations = list(Recommendation.objects.order_by("number"))
+    by_recommendation = {r.pk: [] for r in recommendations}
+    for action in all_actions:
+        if action.core_component_id in by_component:
+            by_component[action.core_component_id].append(action)
+        for recommendation in action.recommendations.all():
+            by_recommendation.setdefault(recommendation.pk, []).append(action)
+    for component in components:
+        component.plan_actions = by_component[component.pk]
+    for recommendation in recommendations:
+        recommendation.plan_actions = by_recommendation[recommendation.pk]
     return {
-        "strategy": strategy,
-        "partnership": strategy.partnership,
-        "sections": sections,
         "aims": aims,
-        "is_draft": strategy.status not in ("approved", "published", "superseded"),
+        "actions": all_actions,
+        "components": components,
+        "components_by_code": {c.code: c for c in components},
+        "recommendations": recommendations,
+        "unanswered_recommendations": [r for r in recommendations if not r.plan_actions],
     }
 
 
-def build_document_html(strategy):
-    return render_to_string("export/strategy.html", document_context(strategy))
+CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan)
+
+
+def document_context(strategy, *, mode="pdf"):
+    """Everything the document shows, in a constant number of queries."""
+    context = {
+        "strategy": strategy,
+        "partnership": strategy.partnership,
+        "is_draft": strategy.status not in FINAL_STATUSES,
+        "mode": mode,
+        "annexes": [SimpleNamespace(anchor=a, title=t, include=i, letter=chr(65 + n)) for n, (a, t, i) in enumerate(ANNEXES)],
+    }
+    for provider in CONTEXT_PROVIDERS:
+        context.update(provider(strategy, context))
+    components = context.get("components_by_code", {})
+    for section in context["sections"]:
+        section.component = components.get(COMPONENT_SECTIONS.get(section.template_key))
+    return context
+
+
+def build_document(strategy, *, mode="pdf", extra_context=None):
+    """The document's HTML and a compact snapshot of its content, from one data assembly."""
+    context = document_context(strategy, mode=mode)
+    html = render_to_string("export/strategy.html", {**context, **(extra_context or {})})
+    return html, content_snapshot(context)
+
+
+def build_document_html(strategy, *, mode="pdf"):
+    return build_document(strategy, mode=mode)[0]
+
+
+def fingerprint_of(html):
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
 def render_pdf(html):
-    """Render HTML into a tagged PDF; returns (bytes, page count)."""
+    """Render HTML into a tagged PDF (PDF/UA-1); returns (bytes, page count)."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     buffer = io.BytesIO()
     document.write_pdf(buffer, pdf_variant="pdf/ua-1")
     return buffer.getvalue(), len(document.pages)
+
+
+# --- What changed between two exports -----------------------------------------------------------
+
+
+def _digest(*parts):
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def content_snapshot(context):
+    """A compact, JSON-safe record of the document's content, for comparing two exports."""
+    strategy = context["strategy"]
+    return {
+        "strategy": {"title": strategy.title, "status": strategy.status, "version": strategy.version_label,
+                     "vision": _digest(strategy.vision, strategy.strapline)},
+        "sections": [
+            {"key": s.anchor, "title": s.title, "hash": _digest(s.title, s.body)}
+            for s in [*context["front_sections"], *context["sections"]]
+        ],
+        "aims": [
+            {"number": a.number, "title": a.title, "hash": _digest(a.title, a.what_this_means, a.what_we_want_to_see)}
+            for a in context["aims"]
+        ],
+        "actions": [
+            {"ref": a.reference, "text": a.text, "status": a.status,
+             "hash": _digest(a.text, a.lead_agency_id, a.lead_name, a.timing_label, a.outcome_id, a.measures_text)}
+            for a in context["actions"]
+        ],
+    }
+
+
+def _compare_list(old, new, key, label):
+    before = {item[key]: item for item in old}
+    after = {item[key]: item for item in new}
+    added = [after[k] for k in after if k not in before]
+    removed = [before[k] for k in before if k not in after]
+    changed = []
+    for k in after:
+        if k in before and before[k] != after[k]:
+            fields = [f for f in after[k] if f != key and before[k].get(f) != after[k].get(f)]
+            changed.append({"item": after[k], "before": before[k], "fields": fields})
+    return {"label": label, "added": added, "removed": removed, "changed": changed,
+            "any": bool(added or removed or changed)}
+
+
+def compare_snapshots(old, new):
+    """Sections, aims and actions added, removed and changed between two snapshots."""
+    old, new = old or {}, new or {}
+    return {
+        "sections": _compare_list(old.get("sections", []), new.get("sections", []), "key", "Sections"),
+        "aims": _compare_list(old.get("aims", []), new.get("aims", []), "number", "Strategic aims"),
+        "actions": _compare_list(old.get("actions", []), new.get("actions", []), "ref", "Actions"),
+        "strategy": {
+            f: (old.get("strategy", {}).get(f), new.get("strategy", {}).get(f))
+            for f in ("title", "status", "version", "vision")
+            if old.get("strategy", {}).get(f) != new.get("strategy", {}).get(f)
+        },
+    }

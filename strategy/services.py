@@ -1,15 +1,13 @@
 """Writes to strategies. Each runs in a transaction and records who did it."""
-import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError
 
-from .models import ExportStatus, IntendedOutcome, Section, SectionKind, StrategicAim, Strategy, StrategyExport
+from .models import IntendedOutcome, Section, SectionKind, StrategicAim, Strategy
 from .template import TEMPLATE_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -117,68 +115,3 @@ def outcome_create(*, aim, actor, text, number=None):
     outcome.save()
     record(actor=actor, verb="outcome.created", obj=outcome, partnership=aim.strategy.partnership, summary=str(outcome))
     return outcome
-
-
-def export_request(*, strategy, actor):
-    """Ask for the strategy's document. Unchanged content reuses the last finished export at once;
-    otherwise a queued export is created and rendered in the background (in-process with no broker)."""
-    from .export import build_document_html
-    from .tasks import render_strategy_export
-
-    html = build_document_html(strategy)
-    fingerprint = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    existing = (
-        StrategyExport.objects.filter(strategy=strategy, fingerprint=fingerprint, status=ExportStatus.DONE)
-        .order_by("-requested_at")
-        .first()
-    )
-    if existing is not None:
-        with transaction.atomic():
-            record(actor=actor, verb="export.reused", obj=existing, partnership=strategy.partnership)
-        return existing, False
-    with transaction.atomic():
-        export = StrategyExport.objects.create(
-            strategy=strategy, requested_by=actor, version_label=strategy.version_label,
-            strategy_status=strategy.status, fingerprint=fingerprint,
-        )
-        record(actor=actor, verb="export.requested", obj=export, partnership=strategy.partnership)
-        transaction.on_commit(lambda: render_strategy_export.delay(export.pk))
-    export.refresh_from_db()
-    return export, True
-
-
-def export_render(*, export_id):
-    """Render a queued (or failed, or interrupted) export. Idempotent: a finished export is left alone."""
-    import time
-
-    from django.core.files.base import ContentFile
-
-    from .export import build_document_html, render_pdf
-
-    with transaction.atomic():
-        export = StrategyExport.objects.select_for_update().select_related("strategy__partnership").get(pk=export_id)
-        if export.status == ExportStatus.DONE:
-            return export
-        export.status, export.started_at, export.error = ExportStatus.RENDERING, timezone.now(), ""
-        export.save(update_fields=["status", "started_at", "error"])
-    started = time.perf_counter()
-    try:
-        html = build_document_html(export.strategy)
-        pdf_bytes, pages = render_pdf(html)
-    except Exception as exc:  # recorded on the export, which can be asked for again
-        logger.exception("Export %s failed", export_id)
-        StrategyExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
-        )
-        export.refresh_from_db()
-        return export
-    fingerprint = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    with transaction.atomic():
-        export = StrategyExport.objects.select_for_update().get(pk=export_id)
-        export.fingerprint = fingerprint
-        export.file.save(f"{export.pk}.pdf", ContentFile(pdf_bytes), save=False)
-        export.page_count = pages
-        export.render_seconds = round(time.perf_counter() - started, 3)
-        export.status, export.finished_at = ExportStatus.DONE, timezone.now()
-        export.save(update_fields=["fingerprint", "file", "page_count", "render_seconds", "status", "finished_at"])
-    return export

@@ -1,18 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from partnership_portal import access
-from partnership_portal.audit import record
 from partnership_portal.errors import ConflictError
 from partnership_portal.forms import apply_validation_error
-from partnership_portal.models import AuditEvent
 
 from . import selectors, services
 from .forms import AimForm, OutcomeForm, SectionForm, StrategyForm
-from .models import ExportStatus
 
 
 def _strategy(request, pk):
@@ -138,59 +134,3 @@ def outcome_create(request, pk, aim_pk):
             messages.success(request, f"Intended outcome added to aim {aim.number}.")
             return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
     return render(request, "strategy/outcome_form.html", {"form": form, "strategy": strategy, "aim": aim})
-
-
-@access.partnership_view
-def export_list(request, pk):
-    strategy = _strategy(request, pk)
-    access.require(request.membership, access.EXPORT_VIEW, strategy)
-    exports = access.visible_exports(request.membership).filter(strategy=strategy).select_related("requested_by")
-    return render(
-        request,
-        "strategy/export_list.html",
-        {
-            "strategy": strategy,
-            "exports": exports,
-            "can_export": access.can(request.membership, access.EXPORT_REQUEST, strategy),
-        },
-    )
-
-
-@access.partnership_view
-@require_POST
-def export_create(request, pk):
-    strategy = _strategy(request, pk)
-    access.require(request.membership, access.EXPORT_REQUEST, strategy)
-    export, created = services.export_request(strategy=strategy, actor=request.user)
-    if created:
-        messages.success(request, "The document is being prepared. This page shows when it is ready.")
-    else:
-        messages.info(request, "Nothing has changed since the last export, so that document is ready to download.")
-    return redirect("export_detail", slug=request.partnership.slug, pk=export.pk)
-
-
-def _export(request, pk):
-    return access.get_visible_or_404(
-        access.visible_exports(request.membership).select_related("strategy", "requested_by"), pk=pk
-    )
-
-
-@access.partnership_view
-def export_detail(request, pk):
-    export = _export(request, pk)
-    return render(
-        request,
-        "strategy/export_detail.html",
-        {"export": export, "strategy": export.strategy, "refresh": export.status in (ExportStatus.QUEUED, ExportStatus.RENDERING)},
-    )
-
-
-@access.partnership_view
-def export_download(request, pk):
-    export = _export(request, pk)
-    if export.status != ExportStatus.DONE or not export.file:
-        raise Http404("This export has no document yet.")
-    record(actor=request.user, verb="export.downloaded", obj=export, partnership=request.partnership,
-           kind=AuditEvent.Kind.READ)
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
-                        content_type="application/pdf")

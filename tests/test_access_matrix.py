@@ -41,6 +41,21 @@ EXPORTS = E(default=404, manager=200, scrutineer=200)
 EXPORT_LIST = E(default=403, manager=200, scrutineer=200, viewer=404)
 NOT_VIEWERS = E(viewer=403)
 API_ANON = 401
+EXPORT_MANAGER_POST = E(default=404, manager=302, scrutineer=403)
+EXPORT_SCRUTINEER_POST = E(default=404, manager=403, scrutineer=302)
+MEMBERS_405 = E(anonymous=302, default=405)
+
+
+def challenge_of(side):
+    """A challenge on the side's export, created on first use."""
+    from strategy.models import ExportChallenge
+
+    return ExportChallenge.objects.get_or_create(
+        export=side.export, defaults={"author": side.users["scrutineer"], "text": "Where is the evidence for aim 1?"}
+    )[0]
+
+
+CHALLENGE = lambda s: {"slug": s.slug, "pk": challenge_of(s).pk}  # noqa: E731
 
 MEMBER_INVITED = E(default=403, member_lead=200, viewer=404)
 REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
@@ -95,6 +110,20 @@ MATRIX = {
     ),
     "export_detail": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
     "export_download": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
+    "export_changes": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
+    "export_retry": (
+        lambda s: {"slug": s.slug, "pk": s.export.pk},
+        {"GET": MEMBERS_405, "POST": EXPORT_MANAGER_POST}, {"POST": OTHER_SIDE_HTML},
+    ),
+    "challenge_create": (
+        lambda s: {"slug": s.slug, "pk": s.export.pk},
+        {"GET": MEMBERS_405, "POST": EXPORT_SCRUTINEER_POST}, {"POST": OTHER_SIDE_HTML},
+    ),
+    "challenge_respond": (CHALLENGE, {"GET": MEMBERS_405, "POST": EXPORT_MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "challenge_follow_up": (CHALLENGE, {"POST": EXPORT_SCRUTINEER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "challenge_close": (CHALLENGE, {"POST": EXPORT_SCRUTINEER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "strategy_document": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "branding_edit": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "action_plan": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_create": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_detail": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -182,6 +211,7 @@ MATRIX = {
 HEADERS = {("api-action-detail", "PATCH"): {"HTTP_IF_MATCH": '"1"'}}
 
 BODIES = {
+    "challenge_create": {"text": "The action plan does not say who leads the health pathway work."},
     "api-action-detail": {"status": "on_track", "progress": 20, "narrative": "Moving."},
     "api-token": {"email": "nobody@example.org", "password": "wrong"},
 }

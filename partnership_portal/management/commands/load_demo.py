@@ -709,6 +709,37 @@ REVIEW_COMMENTS = [
 OUTSIDE_REVIEWER = (
     "Jo Marsden", "jo.marsden@survivors-together.example", "Northmere Survivors Together (lived-experience adviser)",
 )
+# The front matter of the published document.
+FRONT_SECTIONS = (
+    ("foreword", "Joint foreword", 1, """\
+Too many children in our area carry the harm of sexual abuse alone, and too often the adults around them did not see it or did not know what to do. As the three safeguarding partners, we are not willing to accept that.
+
+This strategy commits the council, the police and the NHS, with schools, probation and our voluntary sector partners, to one plan: to prevent abuse where we can, to notice it sooner, and to stand beside children and their families when it comes to light. We will report on it openly and invite challenge from our independent scrutineer and from the children and families it is for.
+
+*The chairs of the Ashvale and Northmere Safeguarding Children Partnership*
+"""),
+    ("content_warning", "Content warning", 2, """\
+This document discusses child sexual abuse. Some readers may find parts of it distressing. If it raises concerns about a child, contact children's services or the police; if it brings up your own experiences, support is available from specialist services for victims and survivors.
+"""),
+)
+DEMO_ACCENT = "#6a2c70"
+
+
+def demo_logo_png():
+    """A simple generated logo for the demo partnership (no third-party artwork)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 110, 110), fill=DEMO_ACCENT)
+    draw.ellipse((45, 30, 75, 60), fill="white")
+    draw.rectangle((130, 40, 350, 52), fill=DEMO_ACCENT)
+    draw.rectangle((130, 68, 300, 80), fill="#b1b4b6")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _date(value):
@@ -742,6 +773,7 @@ class Command(BaseCommand):
             partnership = Partnership.objects.filter(slug=DEMO_SLUG).first()
             if partnership is not None:
                 self._ensure_users(partnership)
+                self._ensure_document_extras(partnership)
                 self.stdout.write(
                     f"The demo partnership is already loaded ({partnership.name}); "
                     "demo users checked and passwords reset."
@@ -779,6 +811,42 @@ class Command(BaseCommand):
                 )
             users[email] = user
         return users
+
+    def _ensure_document_extras(self, partnership):
+        """The logo, accent colour and front matter of the published document, where missing."""
+        from strategy.models import PartnershipBranding, Section, SectionKind
+        from strategy.services_export import branding_update
+
+        manager = User.objects.get(email="manager@demo.example")
+        if not PartnershipBranding.objects.filter(partnership=partnership).exists():
+            branding_update(
+                partnership=partnership, actor=manager, accent_colour=DEMO_ACCENT,
+                logo_alt=f"{partnership.name} logo", logo=demo_logo_png(), logo_format="png",
+            )
+        strategy = partnership.strategies.order_by("created_at").first()
+        if strategy is not None and not strategy.sections.filter(kind=SectionKind.FOREWORD).exists():
+            for kind, title, position, body in FRONT_SECTIONS:
+                section = Section(strategy=strategy, kind=kind, title=title, body=body, position=position)
+                section.full_clean()
+                section._history_user = manager
+                section.save()
+                record(actor=manager, verb="section.created", obj=section, partnership=partnership, summary=title)
+        return strategy
+
+    def _demo_scrutiny(self, strategy, users):
+        """An export of the draft with one challenge from the scrutineer and the manager's response."""
+        from strategy.services_export import challenge_raise, challenge_respond, export_request
+
+        export, _ = export_request(strategy=strategy, actor=users["manager@demo.example"])
+        plan = next((s["key"] for s in export.content_snapshot["sections"] if s["title"] == "Action plan"), "")
+        challenge = challenge_raise(
+            export=export, actor=users["scrutineer@demo.example"], section_key=plan, page_reference="",
+            text="Several actions under aim 4 have no completion date. How will the board know if they slip?",
+        )
+        challenge_respond(
+            challenge=challenge, actor=users["manager@demo.example"],
+            text="Leads have been asked for dates by the next steering group; the next version will show them.",
+        )
 
     def _print_logins(self):
         self.stdout.write("")
@@ -877,6 +945,9 @@ class Command(BaseCommand):
         assessment.full_clean()
         assessment.save()
         record(actor=manager, verb="assessment.created", obj=assessment, partnership=partnership, summary=assessment.title)
+
+        self._ensure_document_extras(partnership)
+        self._demo_scrutiny(strategy, users)
 
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {partnership.name}: {len(agencies)} agencies, {len(USERS)} users, "

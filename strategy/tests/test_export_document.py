@@ -1,0 +1,164 @@
+"""The published document: content, layout, accessibility tags, and its data assembly."""
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from strategy.export import build_document, document_context, render_pdf
+from strategy.models import SectionKind
+from strategy.tests.factories import SectionFactory
+from strategy.tests.helpers import flat, grow_plan, pdf_pages_text, pdf_reader
+
+pytestmark = pytest.mark.django_db
+
+
+def write_sections(strategy):
+    for section in strategy.sections.all():
+        section.body = f"Narrative of {section.title.lower()} written by the partnership."
+        section.save()
+    SectionFactory(strategy=strategy, kind=SectionKind.FOREWORD, title="Joint foreword", position=1,
+                   body="We are committed to protecting every child.")
+    SectionFactory(strategy=strategy, kind=SectionKind.CONTENT_WARNING, title="Content warning", position=2,
+                   body="This document discusses child sexual abuse.")
+    SectionFactory(strategy=strategy, kind=SectionKind.EXTRA, title="Glossary of terms", position=500,
+                   body="Telling: when a child lets someone know about abuse.")
+
+
+@pytest.fixture
+def rendered(world):
+    side = world.own
+    write_sections(side.strategy)
+    actions = [side.action, *grow_plan(side, 12)]
+    html, snapshot = build_document(side.strategy)
+    pdf, pages = render_pdf(html)
+    return side, actions, html, pdf_reader(pdf), pages
+
+
+def test_it_contains_every_section_heading_and_action_with_the_plan_on_landscape_pages(rendered):
+    side, actions, html, reader, pages = rendered
+    text = " ".join(pdf_pages_text(reader))
+    for section in side.strategy.sections.all():
+        assert section.title in text, section.title
+    for heading in ("Contents", "Our strategic aims", "The action plan by strategic aim",
+                    "Annex A: National review recommendations", "Annex B: Document status and version"):
+        assert heading in text
+    for action in actions:
+        assert flat(f"{action.reference} {action.text}") in text, action.reference
+    assert pages == len(reader.pages) and 12 <= pages <= 40
+
+    # The action plan is laid out on landscape pages; the rest is portrait.
+    texts = pdf_pages_text(reader)
+    landscape = {i for i, page in enumerate(reader.pages) if page.mediabox.width > page.mediabox.height}
+    for action in actions:
+        where = [i for i, t in enumerate(texts) if flat(action.text) in t]
+        # Each action appears in full on a landscape page of the plan (its text may recur in the
+        # component lists and the annex, which are portrait).
+        assert any(i in landscape for i in where), action.reference
+    assert texts[0] and 0 not in landscape
+    assert len(landscape) < pages
+
+
+def test_it_is_a_tagged_pdf_with_title_language_outline_and_page_numbers(rendered):
+    side, actions, html, reader, pages = rendered
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title.startswith("Child Sexual Abuse Strategy 2026–2029")
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(flat(item.title))
+
+    walk(reader.outline)
+    assert any("Action plan" in t for t in titles)
+    assert any("Annex A" in t for t in titles)
+    assert "Contents" in titles
+
+    # The contents page gives each part its real page number.
+    texts = pdf_pages_text(reader)
+    annex_b_page = next(i for i, t in enumerate(texts) if "Annex B: Document status and version Status" in t) + 1
+    assert annex_b_page == pages
+    assert texts[1].endswith(f" {annex_b_page}")
+
+
+def test_the_html_is_accessible_markup(rendered):
+    side, actions, html, reader, pages = rendered
+    assert '<html lang="en-GB">' in html
+    assert "<title>Child Sexual Abuse Strategy 2026–2029 – Ashvale Safeguarding Children Partnership</title>" in html
+    assert html.count("<h1") == 1
+    assert '<th scope="col">Strategic aim</th>' in html and '<th scope="row">' in html
+    assert "No action answers this recommendation yet." in html  # recommendations 4-6 have no action
+
+
+def test_a_draft_carries_a_watermark_and_an_approved_strategy_does_not(world):
+    strategy = world.own.strategy
+    html, _ = build_document(strategy)
+    assert 'class="doc draft"' in html and ">DRAFT</text>" in html
+    strategy.status = "approved"
+    strategy.save()
+    html, _ = build_document(strategy)
+    assert "draft" not in html.split("<body", 1)[1].split(">", 1)[0] and ">DRAFT</text>" not in html
+
+
+def test_data_assembly_takes_the_same_number_of_queries_at_any_size(world, django_assert_num_queries):
+    side = world.own
+    grow_plan(side, 5)
+    side.strategy.refresh_from_db()
+    with CaptureQueriesContext(connection) as small:
+        document_context(side.strategy)
+    grow_plan(side, 80, aims=6)
+    side.strategy.refresh_from_db()
+    with django_assert_num_queries(len(small.captured_queries)):
+        context = document_context(side.strategy)
+    assert len(context["actions"]) == 80 and len(context["aims"]) == 6
+    assert len(small.captured_queries) <= 12
+
+
+def test_the_html_page_is_the_same_document(world, client):
+    side = world.own
+    client.force_login(side.users["member_other"])
+    response = client.get(reverse("strategy_document", kwargs={"slug": side.slug, "pk": side.strategy.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en-GB">' in html and flat(side.action.text) in flat(html)
+    assert "Draft: this document has not been approved." in html
+    nonce = html.split('<style nonce="', 1)[1].split('"', 1)[0]
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_the_command_writes_a_pdf(world, tmp_path):
+    output = tmp_path / "strategy.pdf"
+    call_command("export_strategy", world.own.strategy.pk, output=str(output))
+    reader = pdf_reader(output.read_bytes())
+    assert flat(world.own.action.text) in " ".join(pdf_pages_text(reader))
+
+
+def section_html(html, key):
+    start = html.index(f'<section id="section-{key}"')
+    return html[start:html.index("</section>\n", start)]
+
+
+def test_each_core_component_section_lists_the_actions_serving_it(world):
+    side = world.own
+    actions = grow_plan(side, 9)
+    html, _ = build_document(side.strategy)
+    for key, code in (("prevention_disruption", "prevention-disruption"), ("identification", "identification"),
+                      ("supportive_response", "whole-system-response"), ("workforce", "workforce-development")):
+        part = section_html(html, key)
+        serving = [a for a in actions if a.core_component.code == code]
+        assert serving and f"{len(serving)} action" in part
+        for action in actions:
+            assert (f'<span class="ref">{action.reference}</span>' in part) == (action in serving), (key, action.reference)
+
+
+def test_records_are_not_lost_when_their_section_was_removed(world):
+    side = world.own
+    side.strategy.sections.filter(template_key__in=["action_plan", "aims_outcomes"]).delete()
+    html, _ = build_document(side.strategy)
+    assert 'id="section-action_plan"' in html and 'id="aims-table"' in html and side.action.text in html
