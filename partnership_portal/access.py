@@ -28,6 +28,10 @@ AUDIT_VIEW = "audit.view"
 AUDIT_EDIT = "audit.edit"
 WORKFORCE_VIEW = "workforce.view"
 WORKFORCE_EDIT = "workforce.edit"
+LOCAL_DATA_VIEW = "local_data.view"
+LOCAL_DATA_EDIT = "local_data.edit"
+DASHBOARD_VIEW = "dashboard.view"
+REPORT_VIEW = "report.view"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -91,8 +95,14 @@ def can(membership, perm, obj=None):
         return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT):
         return bm
+    if perm == DASHBOARD_VIEW:
+        # Viewers see the dashboard too, built only from published strategies (visible_strategies).
+        return True
+    if perm in (LOCAL_DATA_VIEW, REPORT_VIEW):
+        # Local data and the annual report are working material for the board, not published content.
+        return role in _READ_ALL_ROLES
     raise ValueError(f"Unknown permission {perm!r}")
 
 
@@ -157,6 +167,14 @@ def visible_assessments(membership):
     if not can(membership, WORKFORCE_VIEW):
         return TrainingNeedsAssessment.objects.none()
     return TrainingNeedsAssessment.objects.filter(partnership_id=membership.partnership_id)
+
+
+def visible_local_data_periods(membership):
+    from strategy.models import LocalDataPeriod
+
+    if not can(membership, LOCAL_DATA_VIEW):
+        return LocalDataPeriod.objects.none()
+    return LocalDataPeriod.objects.filter(partnership_id=membership.partnership_id)
 
 
 def visible_exports(membership):

@@ -246,6 +246,15 @@ if not DEBUG:
 # Action plan: an action with no update for this many days is stale.
 ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
 
+# Local data: the national prevalence estimate applied to the child population, and where it comes from.
+PREVALENCE_RATE = os.environ.get("PREVALENCE_RATE", "0.10")
+PREVALENCE_SOURCE = os.environ.get(
+    "PREVALENCE_SOURCE",
+    "At least one in ten children in England and Wales is sexually abused before the age of 16: the "
+    "national estimate of the Centre of Expertise on Child Sexual Abuse, cited in the national guide for "
+    "partnership strategies.",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
