@@ -46,26 +46,26 @@ def prevalence_gap(estimate, identified):
     )
 
 
-# How each figure's children are described in the sentence "For every child …, an estimated N are not."
+# How each figure's children are described in "For every child …, an estimated N more are not identified."
 IDENTIFIED_AS = {
-    "contacts": "in a contact with children's services where sexual abuse was a factor",
+    "contacts": "identified in a contact with children's services where sexual abuse was a factor",
     "referrals": "referred to children's social care with sexual abuse as a factor",
     "assessments": "assessed by children's social care with sexual abuse as a factor",
-    "plans": "on a child protection plan under the category of sexual abuse",
-    "offences": "in a child sexual abuse offence recorded by police",
+    "plans": "identified on a child protection plan under the category of sexual abuse",
+    "offences": "identified in a child sexual abuse offence recorded by police",
 }
-IDENTIFIED_AS_WALES_PLANS = "on the child protection register under the category of sexual abuse"
+IDENTIFIED_AS_WALES_PLANS = "identified on the child protection register under the category of sexual abuse"
 
 
 def gap_sentence(measure, gap, nation="england"):
     """The gap in words, for the page, the PDF and the chart's description."""
     phrase = IDENTIFIED_AS_WALES_PLANS if measure == "plans" and nation == "wales" else IDENTIFIED_AS[measure]
     if gap.per_identified is None:
-        return f"No child was identified {phrase}; an estimated {gap.estimate:,} children are sexually abused before 16."
+        return f"No child was {phrase}; an estimated {gap.estimate:,} children are sexually abused before 16."
     if gap.not_identified == 0:
-        return f"The number of children identified {phrase} meets the estimate of {gap.estimate:,}."
-    child = "child is" if gap.per_identified == 1 else "children are"
-    return f"For every child identified {phrase}, an estimated {gap.per_identified:,} more {child} not."
+        return f"The number of children {phrase} meets the estimate of {gap.estimate:,}."
+    more = "1 more is" if gap.per_identified == 1 else f"{gap.per_identified:,} more are"
+    return f"For every child {phrase}, an estimated {more} not identified."
 
 
 def breakdown_rows(figure_count, figure_total, parts):

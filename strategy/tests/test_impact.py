@@ -31,7 +31,7 @@ def test_the_gap_for_child_protection_plans():
                              identified_percent=3)
     assert impact.gap_sentence("plans", gap) == (
         "For every child identified on a child protection plan under the category of sexual abuse, "
-        "an estimated 39 more children are not."
+        "an estimated 39 more are not identified."
     )
 
 
@@ -39,7 +39,7 @@ def test_the_gap_in_wales_speaks_of_the_register():
     gap = impact.prevalence_gap(1000, 100)  # (1,000 − 100) ÷ 100 = 9
     assert impact.gap_sentence("plans", gap, "wales") == (
         "For every child identified on the child protection register under the category of sexual abuse, "
-        "an estimated 9 more children are not."
+        "an estimated 9 more are not identified."
     )
 
 
@@ -58,9 +58,12 @@ def test_the_gap_when_identification_meets_the_estimate():
     assert impact.gap_sentence("contacts", gap).startswith("The number of children identified in a contact")
 
 
-def test_one_more_child_is_singular():
+def test_one_more_is_singular():
     # (300 − 150) ÷ 150 = 1.
-    assert impact.gap_sentence("referrals", impact.prevalence_gap(300, 150)).endswith("an estimated 1 more child is not.")
+    assert impact.gap_sentence("referrals", impact.prevalence_gap(300, 150)) == (
+        "For every child referred to children's social care with sexual abuse as a factor, "
+        "an estimated 1 more is not identified."
+    )
 
 
 def test_percentages_round_half_up_and_need_a_whole():

@@ -54,9 +54,9 @@ def side(world):
 def test_the_dashboard_shows_the_gap_progress_and_recommendations(side, client):
     html = page(client, side.users["scrutineer"], url("dashboard", side))
     # 61,400 × 0.10 = 6,140; (6,140 − 154) ÷ 154 = 38.9 → 39.
-    assert "an estimated <strong>6140</strong>" in html
+    assert "Of 61,400 children under 16, an estimated <strong>6,140</strong>" in html
     assert ("For every child identified on a child protection plan under the category of sexual abuse, "
-            "an estimated 39 more children are not.") in html
+            "an estimated 39 more are not identified.") in html
     assert "data:image/svg+xml;base64," in html
     assert "Source of the estimate: At least one in ten children" in html
     assert url("local_data_period_detail", side, pk=side.local_period.pk) in html
@@ -90,7 +90,7 @@ def test_the_period_page_shows_breakdowns_like_a_published_table(side, client):
     # 1,334 of 12,000 contacts = 11.1% → 11%; 56 of 412 = 13.6% → 14%; 56 of 1,334 = 4.2% → 4%.
     row = html.split('<th scope="row" class="govuk-table__header">Female</th>', 1)[1].split("</tr>", 1)[0]
     assert [cell.split("<", 1)[0] for cell in row.split('govuk-table__cell--numeric">')[1:]] == [
-        "1334", "11%", "56", "14%", "4%",
+        "1,334", "11%", "56", "14%", "4%",
     ]
 
 
