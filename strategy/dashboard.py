@@ -113,6 +113,21 @@ def breakdown_tables(figure):
     return result
 
 
+def local_data_for_export(strategy):
+    """The prevalence gap of the partnership's latest local data, for the strategy document (two queries)."""
+    periods = list(
+        LocalDataPeriod.objects.filter(partnership_id=strategy.partnership_id)
+        .select_related("partnership")
+        .prefetch_related(_figures_prefetch())
+        .order_by("start_date", "kind", "id")
+    )
+    latest = latest_period_with_figures(periods)
+    if latest is None:
+        return None
+    gap = period_gap(latest)
+    return {"gap": gap, "gap_chart": gap_chart(gap), "prevalence_source": settings.PREVALENCE_SOURCE}
+
+
 # The dashboard
 
 

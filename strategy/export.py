@@ -29,12 +29,15 @@ def document_context(strategy):
         )
     )
     sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
+    from .dashboard import local_data_for_export
+
     return {
         "strategy": strategy,
         "partnership": strategy.partnership,
         "sections": sections,
         "aims": aims,
         "is_draft": strategy.status not in ("approved", "published", "superseded"),
+        "local_data": local_data_for_export(strategy),
     }
 
 

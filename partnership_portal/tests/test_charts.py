@@ -95,3 +95,13 @@ def test_every_kind_of_bar_chart_is_safe(horizontal, stacked):
     chart = charts.bar_chart(title="T", description="D", labels=["a", "b"], series=[("s", [1, 2])],
                              horizontal=horizontal, stacked=stacked)
     assert_safe_and_described(chart, "T")
+
+
+def test_the_same_data_draw_the_same_chart():
+    """An export's fingerprint is a hash of its HTML, so a chart must not change between renderings."""
+    def draw(count):
+        return charts.prevalence_gap_chart(period_label="2025–26", estimate=6140, figures=[("Plans", count, "…")],
+                                           source="S").svg
+
+    assert draw(154) == draw(154)
+    assert draw(154) != draw(155)

@@ -241,3 +241,18 @@ def test_the_annual_report(side, client):
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Progress report, 1 April 2025 to 31 March 2026" in text
     assert "Finished 1.2" in text and "Due next year" in text
+
+
+def test_the_strategy_document_carries_the_prevalence_gap(side):
+    from strategy.export import build_document_html, render_pdf
+
+    html = build_document_html(side.strategy)
+    local_context = html.split("Local and regional context", 2)[-1].split("</section>", 1)[0]
+    assert "The prevalence gap, 2025–26" in local_context
+    assert "an estimated 39 more are not identified" in local_context
+    assert 'src="data:image/svg+xml;base64,' in local_context
+    pdf, _pages = render_pdf(html)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Of 61,400 children under 16, an estimated 6,140 are sexually abused before they are 16." in text
+    # The same data give the same document, so the export's fingerprint is stable.
+    assert build_document_html(side.strategy) == html
