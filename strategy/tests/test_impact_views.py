@@ -162,7 +162,7 @@ def test_a_refused_import_names_the_rows_and_saves_nothing(side, client):
 
 def grow(side, actions, periods, first=0):
     """Add actions across three aims and yearly periods of data (with an audit each) from year 2000 + first."""
-    aims = [side.aim] + [StrategicAimFactory(strategy=side.strategy, number=n + 2 + first) for n in range(2)]
+    aims = [side.aim] + [StrategicAimFactory(strategy=side.strategy, number=2 + 2 * first + n) for n in range(2)]
     outcomes = [side.outcome] + [IntendedOutcomeFactory(aim=aim, number=9) for aim in aims[1:]]
     for i in range(first * 1000, first * 1000 + actions):
         ActionFactory(outcome=outcomes[i % 3], reference=f"{i % 3 + 1}.{i + 10}",
