@@ -10,7 +10,13 @@ from partnership_portal import access, charts
 from partnership_portal.models import Recommendation
 
 from . import impact
-from .models import IdentificationBreakdown, IdentificationFigure, IdentificationMeasure, LocalDataPeriod
+from .models import (
+    BreakdownDimension,
+    IdentificationBreakdown,
+    IdentificationFigure,
+    IdentificationMeasure,
+    LocalDataPeriod,
+)
 
 MEASURE_ORDER = list(IdentificationMeasure.values)
 
@@ -107,7 +113,8 @@ def breakdown_tables(figure):
     for b in figure.breakdowns.all():
         tables.setdefault(b.dimension, []).append(b)
     result = []
-    for dimension, items in tables.items():
+    order = list(BreakdownDimension.values)
+    for dimension, items in sorted(tables.items(), key=lambda kv: order.index(kv[0])):
         rows, totals = impact.breakdown_rows(figure.count, figure.total, [(b.category, b.count, b.total) for b in items])
         result.append({"dimension": items[0].get_dimension_display(), "rows": rows, "totals": totals})
     return result
@@ -199,6 +206,17 @@ def progress_snapshots(strategy):
     return []
 
 
+def latest_measures(strategy):
+    """Each measure of the evaluation framework with its latest value against its target, once measures are
+    recorded, as [{"measure", "chart"}] where chart is charts.measure_series_chart(...); [] until then."""
+    return []
+
+
+def training_needs_without_actions(membership):
+    """Training needs identified by the assessment that no action answers yet, once needs are recorded; [] until then."""
+    return []
+
+
 def dashboard(membership):
     from actionplan.selectors import progress_summary
 
@@ -214,6 +232,7 @@ def dashboard(membership):
             recommendations=recommendations_coverage(strategy),
             coverage=coverage_of_forms_and_groups(strategy),
         )
+        context["measures"] = latest_measures(strategy)
         snapshots = progress_snapshots(strategy)
         if snapshots:
             from actionplan.models import ActionStatus
@@ -221,6 +240,8 @@ def dashboard(membership):
             context["progress_chart"] = charts.progress_over_time_chart(
                 snapshots=snapshots, statuses=list(ActionStatus.choices)
             )
+    if access.can(membership, access.WORKFORCE_VIEW):
+        context["training_needs_without_actions"] = training_needs_without_actions(membership)
     if context["can_see_audits"]:
         context["audits"] = list(access.visible_audits(membership).order_by("-audit_date", "-id")[:5])
     if context["can_see_local_data"]:

@@ -256,3 +256,24 @@ def test_the_strategy_document_carries_the_prevalence_gap(side):
     assert "Of 61,400 children under 16, an estimated 6,140 are sexually abused before they are 16." in text
     # The same data give the same document, so the export's fingerprint is stable.
     assert build_document_html(side.strategy) == html
+
+
+def test_recording_a_breakdown_and_refusing_a_part_larger_than_its_whole(side, client):
+    client.force_login(side.users["manager"])
+    address = url("local_data_breakdown_record", side, pk=side.contacts.pk)
+    ok = client.post(address, {"dimension": "age_band", "category": "10–15", "count": "236", "total": "4620"})
+    assert ok.status_code == 302
+    refused = client.post(address, {"dimension": "age_band", "category": "16–17", "count": "200", "total": ""})
+    html = refused.content.decode()
+    # 236 + 200 = 436 children, more than the 412 contacts broken down.
+    assert refused.status_code == 200 and "adds up to 436" in html and 'value="16–17"' in html
+    assert list(side.contacts.breakdowns.values_list("category", "count")) == [("10–15", 236)]
+
+
+def test_breakdowns_show_in_the_order_gender_age_band_ethnicity(side, client):
+    for dimension in ("ethnicity", "age_band", "gender"):
+        IdentificationBreakdownFactory(figure=side.contacts, dimension=dimension, count=1)
+    html = page(client, side.users["scrutineer"], url("local_data_period_detail", side, pk=side.local_period.pk))
+    positions = [html.index(f"Contacts with sexual abuse as a factor by {name}") for name in
+                 ("gender", "age band", "ethnicity group")]
+    assert positions == sorted(positions)
