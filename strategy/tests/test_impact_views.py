@@ -3,6 +3,7 @@ steps, the dashboard in a fixed number of queries, and the annual progress repor
 import io
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -277,3 +278,12 @@ def test_breakdowns_show_in_the_order_gender_age_band_ethnicity(side, client):
     positions = [html.index(f"Contacts with sexual abuse as a factor by {name}") for name in
                  ("gender", "age band", "ethnicity group")]
     assert positions == sorted(positions)
+
+
+def test_the_rate_and_its_source_are_settings(side, client, settings):
+    settings.PREVALENCE_RATE = Decimal("0.15")
+    settings.PREVALENCE_SOURCE = "A local estimate of one in seven."
+    html = page(client, side.users["manager"], url("local_data_period_detail", side, pk=side.local_period.pk))
+    # 61,400 × 0.15 = 9,210; (9,210 − 154) ÷ 154 = 58.8 → 59.
+    assert "an estimated <strong>9,210</strong>" in html and "an estimated 59 more are not identified" in html
+    assert "Source of the estimate: A local estimate of one in seven." in html
