@@ -256,6 +256,17 @@ def dashboard(membership):
 # The annual progress report
 
 
+def default_report_period(membership, today):
+    """The latest year of local data that has ended, or else the twelve months up to today."""
+    year = (
+        access.visible_local_data_periods(membership).filter(kind="year", end_date__lte=today)
+        .order_by("-end_date").first()
+    )
+    if year is not None:
+        return year.start_date, year.end_date
+    return today - timedelta(days=364), today
+
+
 def annual_report(membership, strategy, start, end):
     """What was done, what changed, what was learned and what is next, for the period from start to end."""
     from actionplan.models import CLOSED_STATUSES, ActionStatus, ActionUpdate

@@ -1,6 +1,4 @@
 """Pages for measuring impact: local data and the prevalence gap, the dashboard and the annual report."""
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -165,8 +163,7 @@ def _report_context(request, pk):
     access.require(request.membership, access.REPORT_VIEW)
     strategy = access.get_visible_or_404(access.visible_strategies(request.membership), pk=pk)
     form = ReportPeriodForm(request.GET or None)
-    today = timezone.localdate()
-    start, end = today - timedelta(days=364), today
+    start, end = selectors.default_report_period(request.membership, timezone.localdate())
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not request.GET:

@@ -287,3 +287,9 @@ def test_the_rate_and_its_source_are_settings(side, client, settings):
     # 61,400 × 0.15 = 9,210; (9,210 − 154) ÷ 154 = 58.8 → 59.
     assert "an estimated <strong>9,210</strong>" in html and "an estimated 59 more are not identified" in html
     assert "Source of the estimate: A local estimate of one in seven." in html
+
+
+def test_the_report_covers_the_latest_year_of_local_data_by_default(side, client):
+    html = page(client, side.users["manager"], url("annual_report", side, pk=side.strategy.pk))
+    assert "Progress report, 1 April 2025 to 31 March 2026" in html
+    assert "What agencies identified, 2025–26" in html
