@@ -9,7 +9,14 @@ from actionplan.tests.factories import ActionFactory
 from audits.tests.factories import AuditFactory
 from partnership_portal.models import Role
 from partnership_portal.tests.factories import AgencyFactory, MembershipFactory, PartnershipFactory, UserFactory
-from strategy.tests.factories import IntendedOutcomeFactory, StrategicAimFactory, StrategyExportFactory, StrategyFactory
+from strategy.tests.factories import (
+    IdentificationFigureFactory,
+    IntendedOutcomeFactory,
+    LocalDataPeriodFactory,
+    StrategicAimFactory,
+    StrategyExportFactory,
+    StrategyFactory,
+)
 from workforce.tests.factories import TrainingNeedsAssessmentFactory
 
 
@@ -71,10 +78,12 @@ def build_side(prefix):
     export = StrategyExportFactory(strategy=strategy)
     audit = AuditFactory(partnership=partnership)
     assessment = TrainingNeedsAssessmentFactory(partnership=partnership)
+    local_period = LocalDataPeriodFactory(partnership=partnership)
+    figure = IdentificationFigureFactory(period=local_period, source_agency=other)
     return SimpleNamespace(
         partnership=partnership, slug=partnership.slug, lead_agency=lead, other_agency=other, users=users,
         strategy=strategy, section=strategy.sections.first(), aim=aim, outcome=outcome, action=action,
-        export=export, audit=audit, assessment=assessment,
+        export=export, audit=audit, assessment=assessment, local_period=local_period, figure=figure,
     )
 
 

@@ -37,6 +37,10 @@ REVIEW_LIST = "review.list"
 REVIEW_VIEW = "review.view"
 REVIEW_MANAGE = "review.manage"
 REVIEW_RESPOND = "review.respond"
+LOCAL_DATA_VIEW = "local_data.view"
+LOCAL_DATA_EDIT = "local_data.edit"
+DASHBOARD_VIEW = "dashboard.view"
+REPORT_VIEW = "report.view"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -104,7 +108,7 @@ def can(membership, perm, obj=None):
         return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT):
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm
@@ -123,6 +127,12 @@ def can(membership, perm, obj=None):
             and obj.user_id == membership.user_id
             and obj.round.is_open
         )
+    if perm == DASHBOARD_VIEW:
+        # Viewers see the dashboard too, built only from published strategies (visible_strategies).
+        return True
+    if perm in (LOCAL_DATA_VIEW, REPORT_VIEW):
+        # Local data and the annual report are working material for the board, not published content.
+        return role in _READ_ALL_ROLES
     raise ValueError(f"Unknown permission {perm!r}")
 
 
@@ -189,6 +199,14 @@ def visible_assessments(membership):
     if not can(membership, WORKFORCE_VIEW):
         return TrainingNeedsAssessment.objects.none()
     return TrainingNeedsAssessment.objects.filter(partnership_id=membership.partnership_id)
+
+
+def visible_local_data_periods(membership):
+    from strategy.models import LocalDataPeriod
+
+    if not can(membership, LOCAL_DATA_VIEW):
+        return LocalDataPeriod.objects.none()
+    return LocalDataPeriod.objects.filter(partnership_id=membership.partnership_id)
 
 
 def visible_exports(membership):

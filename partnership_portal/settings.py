@@ -4,6 +4,7 @@ Development defaults apply only when DEBUG is on; in production a missing
 SECRET_KEY stops the process at start-up.
 """
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -269,6 +270,16 @@ ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
 
 # Exports: one queued or rendering for longer than this is taken to be stalled (worker lost) and can be retried.
 EXPORT_STALLED_AFTER_SECONDS = int(os.environ.get("EXPORT_STALLED_AFTER_SECONDS", "600"))
+# Local data: the national prevalence estimate applied to the child population, and where it comes from.
+PREVALENCE_RATE = Decimal(os.environ.get("PREVALENCE_RATE", "0.10"))
+if not Decimal("0") < PREVALENCE_RATE <= Decimal("1"):
+    raise ImproperlyConfigured("PREVALENCE_RATE must be a share between 0 and 1, for example 0.10.")
+PREVALENCE_SOURCE = os.environ.get(
+    "PREVALENCE_SOURCE",
+    "At least one in ten children in England and Wales is sexually abused before the age of 16: the "
+    "national estimate of the Centre of Expertise on Child Sexual Abuse, cited in the national guide for "
+    "partnership strategies.",
+)
 
 LOGGING = {
     "version": 1,

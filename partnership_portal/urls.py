@@ -21,6 +21,7 @@ router.register("actions", ActionViewSet, basename="api-action")
 partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
     path("", include("strategy.urls")),
+    path("", include("strategy.impact_urls")),
     path("", include("actionplan.urls")),
     path("", include("audits.urls")),
     path("", include("workforce.urls")),

@@ -29,7 +29,7 @@ FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategySta
 SECTION_PARTS = {
     "vision": ("export/_vision.html",),  # then the priorities/commitments include
     "governance": (),  # governance bodies (list and diagram)
-    "local_context": (),  # local data tables and the prevalence chart
+    "local_context": ("export/_local_data.html",),
     "aims_outcomes": ("export/_aims.html",),
     "prevention_disruption": ("export/_component_actions.html",),
     "identification": ("export/_component_actions.html",),
@@ -152,7 +152,13 @@ def _plan(strategy, context):
     }
 
 
-CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan)
+def _local_data(strategy, context):
+    from .dashboard import local_data_for_export
+
+    return {"local_data": local_data_for_export(strategy)}
+
+
+CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan, _local_data)
 
 
 def document_context(strategy, *, mode="pdf"):

@@ -175,6 +175,27 @@ MATRIX = {
     ),
     "audit_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
     "assessment_list": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    # Measuring impact: viewers see the dashboard (published strategies only); local data and the report are
+    # read by the board's members and the scrutineer and kept by the business manager.
+    "dashboard": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
+    "local_data": (S, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "local_data_import": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "local_data_period_create": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "local_data_period_detail": (
+        lambda s: {"slug": s.slug, "pk": s.local_period.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "local_data_figure_record": (
+        lambda s: {"slug": s.slug, "pk": s.local_period.pk},
+        {"GET": E(default=403, manager=200, viewer=404)}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "local_data_breakdown_record": (
+        lambda s: {"slug": s.slug, "pk": s.figure.pk},
+        {"GET": E(default=403, manager=200, viewer=404)}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "annual_report": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "annual_report_pdf": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML},
+    ),
     # The REST API, authenticated with each role's token.
     "api-root": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
     "api-schema": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),

@@ -1,9 +1,14 @@
+from datetime import date
+
 import factory
 from factory.django import DjangoModelFactory
 
-from partnership_portal.tests.factories import PartnershipFactory, UserFactory
+from partnership_portal.tests.factories import AgencyFactory, PartnershipFactory, UserFactory
 from strategy.models import (
+    IdentificationBreakdown,
+    IdentificationFigure,
     IntendedOutcome,
+    LocalDataPeriod,
     ReviewComment,
     ReviewInvitation,
     ReviewRound,
@@ -100,3 +105,39 @@ class ReviewCommentFactory(DjangoModelFactory):
 
     invitation = factory.SubFactory(ReviewInvitationFactory)
     text = factory.Faker("sentence", nb_words=12)
+
+
+# Local data and the prevalence gap
+
+
+class LocalDataPeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = LocalDataPeriod
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    label = factory.Sequence(lambda n: f"{2000 + n}–{(2001 + n) % 100:02d}")
+    kind = "year"
+    start_date = factory.Sequence(lambda n: date(2000 + n, 4, 1))
+    end_date = factory.LazyAttribute(lambda o: date(o.start_date.year + 1, 3, 31))
+    child_population_under_16 = 50000
+    child_population_under_18 = 58000
+
+
+class IdentificationFigureFactory(DjangoModelFactory):
+    class Meta:
+        model = IdentificationFigure
+
+    period = factory.SubFactory(LocalDataPeriodFactory)
+    measure = "plans"
+    count = 100
+    source_agency = factory.SubFactory(AgencyFactory, partnership=factory.SelfAttribute("..period.partnership"))
+
+
+class IdentificationBreakdownFactory(DjangoModelFactory):
+    class Meta:
+        model = IdentificationBreakdown
+
+    figure = factory.SubFactory(IdentificationFigureFactory)
+    dimension = "gender"
+    category = factory.Sequence(lambda n: f"Category {n}")
+    count = 10

@@ -105,4 +105,4 @@ def test_a_logo_can_be_removed(world, client, django_capture_on_commit_callbacks
     branding.refresh_from_db()
     assert not branding.logo and branding.logo_format == ""
     assert not os.path.exists(old_path)
-    assert "<img" not in build_document(side.strategy)[0]
+    assert 'class="cover-logo"' not in build_document(side.strategy)[0]

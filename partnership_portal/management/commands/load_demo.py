@@ -774,6 +774,7 @@ class Command(BaseCommand):
             if partnership is not None:
                 self._ensure_users(partnership)
                 self._ensure_document_extras(partnership)
+                self._ensure_local_data(partnership)
                 self.stdout.write(
                     f"The demo partnership is already loaded ({partnership.name}); "
                     "demo users checked and passwords reset."
@@ -784,6 +785,7 @@ class Command(BaseCommand):
                         f"A partnership called {PARTNERSHIP['name']!r} exists with another slug; not loading the demo."
                     )
                 self._load()
+                self._ensure_local_data(Partnership.objects.get(slug=DEMO_SLUG))
         self._print_logins()
 
     # -- users -------------------------------------------------------------
@@ -980,3 +982,77 @@ class Command(BaseCommand):
             if resolution:
                 review_comment_resolve(comment=comment, actor=manager, note=resolution)
         review_round_close(review_round=review_round, actor=manager)
+    # -- local data ----------------------------------------------------------
+
+    def _ensure_local_data(self, partnership):
+        """Two years of fictional local data, added once: periods, figures and breakdowns of contacts."""
+        from strategy.local_data import breakdown_record, figure_record, period_create
+        from strategy.models import LocalDataPeriod
+
+        if LocalDataPeriod.objects.filter(partnership=partnership).exists():
+            return
+        manager = User.objects.get(email="manager@demo.example")
+        agencies = {a.short_name: a for a in partnership.agencies.all()}
+        for label, start, end, (under_16, under_18), figures, breakdowns in LOCAL_DATA:
+            period = period_create(
+                partnership=partnership, actor=manager, label=label, kind="year", start_date=_date(start),
+                end_date=_date(end), child_population_under_16=under_16, child_population_under_18=under_18,
+            )
+            saved = {}
+            for measure, count, total, agency in figures:
+                saved[measure] = figure_record(
+                    period=period, actor=manager, measure=measure, count=count, total=total,
+                    source_agency=agencies[agency],
+                )
+            for measure, dimension, category, count, total in breakdowns:
+                breakdown_record(
+                    figure=saved[measure], actor=manager, dimension=dimension, category=category, count=count,
+                    total=total,
+                )
+
+
+# Fictional figures: (label, start, end, (children under 16, under 18), figures, breakdowns).
+# figures: (measure, count, all of that kind or None, source agency short name)
+# breakdowns: (measure, dimension, category, count, all in the category)
+LOCAL_DATA = [
+    (
+        "2024–25", "2024-04-01", "2025-03-31", (60900, 69800),
+        [
+            ("contacts", 371, 11840, "Children's Services"),
+            ("referrals", 302, 3970, "Children's Services"),
+            ("assessments", 236, 3310, "Children's Services"),
+            ("plans", 131, 512, "Children's Services"),
+            ("offences", 284, None, "Police"),
+        ],
+        [
+            ("contacts", "gender", "Female", 214, 5690),
+            ("contacts", "gender", "Male", 151, 5980),
+            ("contacts", "gender", "Not recorded", 6, 170),
+        ],
+    ),
+    (
+        "2025–26", "2025-04-01", "2026-03-31", (61400, 70300),
+        [
+            ("contacts", 412, 12060, "Children's Services"),
+            ("referrals", 339, 4105, "Children's Services"),
+            ("assessments", 268, 3390, "Children's Services"),
+            ("plans", 154, 538, "Children's Services"),
+            ("offences", 301, None, "Police"),
+        ],
+        [
+            ("contacts", "gender", "Female", 233, 5801),
+            ("contacts", "gender", "Male", 172, 6085),
+            ("contacts", "gender", "Not recorded", 7, 174),
+            ("contacts", "age_band", "0–4", 31, 2530),
+            ("contacts", "age_band", "5–9", 62, 3010),
+            ("contacts", "age_band", "10–15", 236, 4620),
+            ("contacts", "age_band", "16–17", 83, 1900),
+            ("contacts", "ethnicity", "White British", 259, 6980),
+            ("contacts", "ethnicity", "White Other", 38, 1210),
+            ("contacts", "ethnicity", "Asian", 41, 1450),
+            ("contacts", "ethnicity", "Black", 27, 820),
+            ("contacts", "ethnicity", "Mixed", 22, 560),
+            ("contacts", "ethnicity", "Not recorded", 25, 1040),
+        ],
+    ),
+]
