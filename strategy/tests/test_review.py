@@ -293,3 +293,24 @@ def test_the_review_grid_answers_in_the_same_number_of_queries_at_two_sizes(worl
     grow(12)
     assert count() == small
     assert SuccessCriterion.objects.count() == 5
+
+
+def test_the_round_list_answers_in_the_same_number_of_queries_at_two_sizes(world, client):
+    side = world.own
+    client.force_login(side.users["member_lead"])
+
+    def grow(n):
+        for i in range(ReviewRound.objects.filter(strategy=side.strategy).count(), n):
+            review_round = ReviewRoundFactory(strategy=side.strategy, status="closed", closed_at="2026-01-01T10:00Z",
+                                              opened_by=side.users["manager"])
+            ReviewInvitationFactory(round=review_round, user=side.users["member_lead"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("review_list", side, pk=side.strategy.pk)).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(2)
+    small = count()
+    grow(15)
+    assert count() == small
