@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership_portal import access
@@ -216,16 +217,21 @@ def review_respond(request, pk):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def review_token(request, token):
-    """An outside reviewer's page, reached by their personal link: no account, only while the round is open."""
+    """An outside reviewer's page, reached by their personal link: no account, only while the round is open.
+    Never cached, never indexed, and the address is not sent on to sites the draft links to."""
     invitation = review.invitation_for_token(token)
     if invitation is None:
         raise Http404("This link is not valid, or the review has closed.")
-    return _respond(
+    response = _respond(
         request, invitation, template="strategy/review/respond_outside.html", actor=None,
         done_url=request.path, extra={"partnership_name": invitation.round.strategy.partnership.name},
     )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 # -- Lifecycle and versions -----------------------------------------------------------------------

@@ -121,6 +121,7 @@ def test_it_emails_an_outside_reviewer_a_link_and_keeps_only_its_hash(world, cli
     page = client.get(reverse("review_token", kwargs={"token": token}))
     assert page.status_code == 200
     assert "Review the draft strategy" in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "no-referrer"
 
 
 def test_it_refuses_the_same_outside_email_twice(world, client):

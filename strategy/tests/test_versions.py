@@ -343,7 +343,8 @@ def test_every_model_tied_to_a_copied_record_is_declared_in_the_copy():
     # And every copied model's parents come before it.
     order = [step.model for step in versions.COPIED]
     for i, label in enumerate(order):
-        for f in apps.get_model(label)._meta.concrete_fields:
+        model = apps.get_model(label)
+        for f in (*model._meta.concrete_fields, *model._meta.many_to_many):
             if f.is_relation and f.related_model._meta.label in order and f.related_model._meta.label != label:
                 assert order.index(f.related_model._meta.label) < i, f"{label} is copied before {f.related_model._meta.label}"
 
