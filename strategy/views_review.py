@@ -109,7 +109,10 @@ def review_invite(request, pk):
         try:
             if which == "members":
                 invited = review.review_invite_members(
-                    review_round=review_round, actor=request.user, memberships=form.cleaned_data["members"]
+                    review_round=review_round, actor=request.user, memberships=form.cleaned_data["members"],
+                    link=request.build_absolute_uri(
+                        reverse("review_respond", kwargs={"slug": request.partnership.slug, "pk": review_round.pk})
+                    ),
                 )
                 messages.success(request, f"{len(invited)} member{'s' if len(invited) != 1 else ''} invited.")
             else:
