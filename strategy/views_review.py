@@ -242,8 +242,15 @@ def review_token(request, token):
 
 TRANSITION_PAGES = {
     StrategyStatus.DRAFT: ("Return to draft", "The strategy goes back to draft for more work."),
-    StrategyStatus.APPROVED: ("Record approval", "Record when the strategy was agreed, and by which body. It then becomes read-only."),
-    StrategyStatus.PUBLISHED: ("Publish", "Record the launch and when the strategy will next be reviewed. Everyone in the partnership, including viewers, can then read it."),
+    StrategyStatus.APPROVED: (
+        "Record approval",
+        "Record when the strategy was agreed, and by which body. It then becomes read-only.",
+    ),
+    StrategyStatus.PUBLISHED: (
+        "Publish",
+        "Record the launch and when the strategy will next be reviewed. Everyone in the partnership, "
+        "including viewers, can then read it.",
+    ),
     StrategyStatus.SUPERSEDED: ("Mark as superseded", "A newer strategy has replaced this one. It stays readable."),
 }
 

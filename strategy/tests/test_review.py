@@ -333,3 +333,20 @@ def test_the_round_list_answers_in_the_same_number_of_queries_at_two_sizes(world
     small = count()
     grow(15)
     assert count() == small
+
+
+def test_the_round_list_shows_each_person_their_part(world, client):
+    side = world.own
+    review_round = open_round(side)
+    ReviewInvitationFactory(round=review_round, user=side.users["member_lead"])
+    respond = f'href="{url("review_respond", side, pk=review_round.pk)}"'
+    grid = f'href="{url("review_detail", side, pk=review_round.pk)}"'
+    client.force_login(side.users["member_lead"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert respond in page and "Give your view" in page and grid not in page
+    client.force_login(side.users["member_other"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert respond not in page and "Not invited" in page
+    client.force_login(side.users["scrutineer"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert grid in page and url("review_open", side, pk=side.strategy.pk) not in page
