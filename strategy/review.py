@@ -5,6 +5,7 @@ account and people outside the group by email. Outside reviewers answer through 
 token is sent once and only its SHA-256 is stored, so a copy of the database cannot be used to answer.
 """
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from .models import (
     Strategy,
     StrategyStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def token_hash(token):
@@ -88,9 +91,36 @@ def invitable_members(review_round):
     )
 
 
+def _invitation_email(review_round, name, link, *, outside):
+    partnership = review_round.strategy.partnership
+    subject = f"Please review the draft child sexual abuse strategy of {partnership.name}"
+    body = (
+        f"Dear {name},\n\n{partnership.name} would value your view of its draft child sexual abuse strategy "
+        f"({review_round.strategy}).\n\n"
+        + (f"{review_round.message}\n\n" if review_round.message else "")
+        + ("You can read the draft and give your view here, without an account:\n" if outside
+           else "Sign in to read the draft and give your view:\n")
+        + f"{link}\n\n"
+        + (f"Please respond by {review_round.respond_by:%d %B %Y}.\n\n" if review_round.respond_by else "")
+        + ("This link is personal to you: please do not forward it.\n" if outside else "")
+    )
+    return subject, body
+
+
+def _send(subject, body, to):
+    # Sent inside the transaction: when the mail server refuses, nobody is recorded as invited and the
+    # manager is told, rather than an outside reviewer silently never receiving their only link.
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except OSError as error:
+        logger.warning("Review invitation to %s not sent: %s", to, error)
+        raise ValidationError(f"The invitation email to {to} could not be sent. Nobody was invited; try again later.")
+
+
 @transaction.atomic
-def review_invite_members(*, review_round, actor, memberships):
-    """Invite steering group members of the partnership; they answer while signed in."""
+def review_invite_members(*, review_round, actor, memberships, link=None):
+    """Invite steering group members of the partnership; they answer while signed in. With `link`
+    (the address of the response page), each is told by email."""
     _require_open(review_round)
     allowed = {m.pk for m in invitable_members(review_round)}
     invitations = []
@@ -107,6 +137,8 @@ def review_invite_members(*, review_round, actor, memberships):
         invitations.append(invitation)
         record(actor=actor, verb="review.invited", obj=invitation, partnership=review_round.strategy.partnership,
                summary=invitation.name)
+        if link:
+            _send(*_invitation_email(review_round, invitation.name, link, outside=False), invitation.email)
     return invitations
 
 
@@ -126,18 +158,9 @@ def review_invite_outside(*, review_round, actor, name, email, organisation="", 
     invitation.full_clean()
     invitation.save()
     link = build_link(token)
-    partnership = review_round.strategy.partnership
-    record(actor=actor, verb="review.invited", obj=invitation, partnership=partnership, summary=name)
-    subject = f"Please review the draft child sexual abuse strategy of {partnership.name}"
-    body = (
-        f"Dear {name},\n\n{partnership.name} would value your view of its draft child sexual abuse strategy "
-        f"({review_round.strategy}).\n\n"
-        + (f"{review_round.message}\n\n" if review_round.message else "")
-        + f"You can read the draft and give your view here, without an account:\n{link}\n\n"
-        + (f"Please respond by {review_round.respond_by:%d %B %Y}.\n\n" if review_round.respond_by else "")
-        + "This link is personal to you: please do not forward it.\n"
-    )
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    record(actor=actor, verb="review.invited", obj=invitation, partnership=review_round.strategy.partnership,
+           summary=name)
+    _send(*_invitation_email(review_round, name, link, outside=True), email)
     return invitation, link
 
 

@@ -192,6 +192,8 @@ def _copy_many_to_many(model, old_objs, remap):
     mapping = remap[model._meta.label]
     for m2m in model._meta.many_to_many:
         through = m2m.remote_field.through
+        if not through._meta.auto_created:
+            continue  # a through model with its own fields is a model of its own: list it in COPIED
         source = m2m.m2m_field_name() + "_id"
         target = m2m.m2m_reverse_field_name() + "_id"
         target_map = remap.get(m2m.related_model._meta.label)

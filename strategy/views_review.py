@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership_portal import access
@@ -108,7 +109,10 @@ def review_invite(request, pk):
         try:
             if which == "members":
                 invited = review.review_invite_members(
-                    review_round=review_round, actor=request.user, memberships=form.cleaned_data["members"]
+                    review_round=review_round, actor=request.user, memberships=form.cleaned_data["members"],
+                    link=request.build_absolute_uri(
+                        reverse("review_respond", kwargs={"slug": request.partnership.slug, "pk": review_round.pk})
+                    ),
                 )
                 messages.success(request, f"{len(invited)} member{'s' if len(invited) != 1 else ''} invited.")
             else:
@@ -216,16 +220,21 @@ def review_respond(request, pk):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def review_token(request, token):
-    """An outside reviewer's page, reached by their personal link: no account, only while the round is open."""
+    """An outside reviewer's page, reached by their personal link: no account, only while the round is open.
+    Never cached, never indexed, and the address is not sent on to sites the draft links to."""
     invitation = review.invitation_for_token(token)
     if invitation is None:
         raise Http404("This link is not valid, or the review has closed.")
-    return _respond(
+    response = _respond(
         request, invitation, template="strategy/review/respond_outside.html", actor=None,
         done_url=request.path, extra={"partnership_name": invitation.round.strategy.partnership.name},
     )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 # -- Lifecycle and versions -----------------------------------------------------------------------
@@ -233,8 +242,15 @@ def review_token(request, token):
 
 TRANSITION_PAGES = {
     StrategyStatus.DRAFT: ("Return to draft", "The strategy goes back to draft for more work."),
-    StrategyStatus.APPROVED: ("Record approval", "Record when the strategy was agreed, and by which body. It then becomes read-only."),
-    StrategyStatus.PUBLISHED: ("Publish", "Record the launch and when the strategy will next be reviewed. Everyone in the partnership, including viewers, can then read it."),
+    StrategyStatus.APPROVED: (
+        "Record approval",
+        "Record when the strategy was agreed, and by which body. It then becomes read-only.",
+    ),
+    StrategyStatus.PUBLISHED: (
+        "Publish",
+        "Record the launch and when the strategy will next be reviewed. Everyone in the partnership, "
+        "including viewers, can then read it.",
+    ),
     StrategyStatus.SUPERSEDED: ("Mark as superseded", "A newer strategy has replaced this one. It stays readable."),
 }
 

@@ -94,3 +94,14 @@ def test_the_history_page_answers_in_the_same_number_of_queries_at_two_sizes(wor
     assert count() == small
     ReviewRoundFactory(strategy=side.strategy)  # unrelated records do not show up
     assert count() == small
+
+
+def test_a_changed_link_shows_the_names_of_both_records(world):
+    side = world.own
+    action = side.action
+    action.lead_agency = side.other_agency
+    action.save()
+    changes = record_history(action)["entries"][0]["changes"]
+    assert [(c["field"], c["old"], c["new"]) for c in changes] == [
+        ("lead agency", side.lead_agency.name, side.other_agency.name)
+    ]

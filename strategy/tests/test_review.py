@@ -82,6 +82,8 @@ def test_it_invites_steering_group_members_once(world, client):
     lead = Membership.objects.get(user=side.users["member_lead"], partnership=side.partnership)
     response = client.post(url("review_invite", side, pk=review_round.pk), {"invite": "members", "m-members": [lead.pk]})
     assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[side.users["member_lead"].email]]
+    assert url("review_respond", side, pk=review_round.pk) in mail.outbox[0].body
     invitation = ReviewInvitation.objects.get(round=review_round)
     assert (invitation.user, invitation.token_hash, invitation.organisation) == (
         side.users["member_lead"], "", side.lead_agency.name
@@ -101,15 +103,14 @@ def test_it_does_not_offer_members_of_another_partnership(world):
         review.review_invite_members(review_round=review_round, actor=world.own.users["manager"], memberships=[other_member])
 
 
-def test_it_emails_an_outside_reviewer_a_link_and_keeps_only_its_hash(world, client, django_capture_on_commit_callbacks):
+def test_it_emails_an_outside_reviewer_a_link_and_keeps_only_its_hash(world, client):
     side = world.own
     review_round = open_round(side)
     client.force_login(side.users["manager"])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("review_invite", side, pk=review_round.pk), {
-            "invite": "outside", "o-name": "Sam Rivers", "o-email": "Sam@Elsewhere.example",
-            "o-organisation": "Survivors' forum",
-        })
+    response = client.post(url("review_invite", side, pk=review_round.pk), {
+        "invite": "outside", "o-name": "Sam Rivers", "o-email": "Sam@Elsewhere.example",
+        "o-organisation": "Survivors' forum",
+    })
     assert response.status_code == 302
     invitation = ReviewInvitation.objects.get(round=review_round)
     assert (invitation.user, invitation.email) == (None, "sam@elsewhere.example")
@@ -121,6 +122,24 @@ def test_it_emails_an_outside_reviewer_a_link_and_keeps_only_its_hash(world, cli
     page = client.get(reverse("review_token", kwargs={"token": token}))
     assert page.status_code == 200
     assert "Review the draft strategy" in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "no-referrer"
+
+
+def test_when_the_mail_server_refuses_nobody_is_invited(world, client, monkeypatch):
+    side = world.own
+    review_round = open_round(side)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(review, "send_mail", refuse)
+    client.force_login(side.users["manager"])
+    response = client.post(url("review_invite", side, pk=review_round.pk), {
+        "invite": "outside", "o-name": "Sam Rivers", "o-email": "sam@elsewhere.example",
+    })
+    assert response.status_code == 200
+    assert "could not be sent" in response.content.decode()
+    assert not ReviewInvitation.objects.exists()
 
 
 def test_it_refuses_the_same_outside_email_twice(world, client):
@@ -293,3 +312,41 @@ def test_the_review_grid_answers_in_the_same_number_of_queries_at_two_sizes(worl
     grow(12)
     assert count() == small
     assert SuccessCriterion.objects.count() == 5
+
+
+def test_the_round_list_answers_in_the_same_number_of_queries_at_two_sizes(world, client):
+    side = world.own
+    client.force_login(side.users["member_lead"])
+
+    def grow(n):
+        for i in range(ReviewRound.objects.filter(strategy=side.strategy).count(), n):
+            review_round = ReviewRoundFactory(strategy=side.strategy, status="closed", closed_at="2026-01-01T10:00Z",
+                                              opened_by=side.users["manager"])
+            ReviewInvitationFactory(round=review_round, user=side.users["member_lead"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("review_list", side, pk=side.strategy.pk)).status_code == 200
+        return len(ctx.captured_queries)
+
+    grow(2)
+    small = count()
+    grow(15)
+    assert count() == small
+
+
+def test_the_round_list_shows_each_person_their_part(world, client):
+    side = world.own
+    review_round = open_round(side)
+    ReviewInvitationFactory(round=review_round, user=side.users["member_lead"])
+    respond = f'href="{url("review_respond", side, pk=review_round.pk)}"'
+    grid = f'href="{url("review_detail", side, pk=review_round.pk)}"'
+    client.force_login(side.users["member_lead"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert respond in page and "Give your view" in page and grid not in page
+    client.force_login(side.users["member_other"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert respond not in page and "Not invited" in page
+    client.force_login(side.users["scrutineer"])
+    page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
+    assert grid in page and url("review_open", side, pk=side.strategy.pk) not in page

@@ -343,7 +343,8 @@ def test_every_model_tied_to_a_copied_record_is_declared_in_the_copy():
     # And every copied model's parents come before it.
     order = [step.model for step in versions.COPIED]
     for i, label in enumerate(order):
-        for f in apps.get_model(label)._meta.concrete_fields:
+        model = apps.get_model(label)
+        for f in (*model._meta.concrete_fields, *model._meta.many_to_many):
             if f.is_relation and f.related_model._meta.label in order and f.related_model._meta.label != label:
                 assert order.index(f.related_model._meta.label) < i, f"{label} is copied before {f.related_model._meta.label}"
 
@@ -414,3 +415,25 @@ def test_review_rounds_stay_with_the_old_version(world):
     ReviewRoundFactory(strategy=side.strategy)
     new = versions.strategy_new_version(strategy=side.strategy, actor=side.users["manager"], version_label="2.0")
     assert not new.review_rounds.exists() and side.strategy.review_rounds.count() == 1
+
+
+def test_the_comparison_answers_in_the_same_number_of_queries_at_two_sizes(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    side = world.own
+    old = rich_strategy(side)
+    new = versions.strategy_new_version(strategy=old, actor=side.users["manager"], version_label="2.0")
+    client.force_login(side.users["manager"])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("strategy_compare", side, pk=new.pk)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    outcome = IntendedOutcome.objects.get(aim__strategy=new, aim__number=2)
+    for i in range(2, 30):
+        ActionFactory(outcome=outcome, lead_agency=side.other_agency, reference=f"2.{i}", status="at_risk")
+    StrategicAimFactory(strategy=new, number=3)
+    assert count() == small
