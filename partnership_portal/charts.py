@@ -37,6 +37,11 @@ PORTAL_STYLE = Style(
     colors=("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840", "#912b88"),
 )
 
+# The estimate stands apart from what agencies identified (light, like the iceberg below the
+# waterline), light enough for the black value printed on it to stay readable.
+ESTIMATE_COLOUR = "#9fc3e4"
+IDENTIFIED_COLOUR = "#1d70b8"
+
 STATUS_COLOURS = {
     "not_started": "#505a5f",
     "on_track": "#1d70b8",
@@ -101,8 +106,11 @@ def _finish(chart, title, description):
 
 
 def bar_chart(*, title, description, labels, series, horizontal=False, stacked=False, colours=None, caption=None,
-              label_header="", y_title=None):
-    """A bar chart of `series` [(name, [value per label])] over `labels`, with its data table."""
+              label_header="", y_title=None, bar_colours=None):
+    """A bar chart of `series` [(name, [value per label])] over `labels`, with its data table.
+
+    `bar_colours`, one per label, colours the bars of a single series one by one.
+    """
     kind = {
         (False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
         (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar,
@@ -113,6 +121,8 @@ def bar_chart(*, title, description, labels, series, horizontal=False, stacked=F
     chart = kind(**_config(style=style, title=title, y_title=y_title, print_values=not stacked))
     chart.x_labels = labels
     for name, values in series:
+        if bar_colours:
+            values = [{"value": v, "color": c} for v, c in zip(values, bar_colours)]
         chart.add(name, list(values))
     rows = [[label, *[values[i] for _, values in series]] for i, label in enumerate(labels)]
     return Chart(
@@ -157,7 +167,7 @@ def prevalence_gap_chart(*, period_label, estimate, figures, source):
     return bar_chart(
         title=f"The prevalence gap, {period_label}", description=description, labels=labels,
         series=[("Children", values)], horizontal=True, caption=f"Estimate and identification, {period_label}",
-        label_header="Measure",
+        label_header="Measure", bar_colours=[ESTIMATE_COLOUR] + [IDENTIFIED_COLOUR] * len(figures),
     )
 
 

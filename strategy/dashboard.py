@@ -25,7 +25,7 @@ def prevalence_rate():
     return Decimal(str(settings.PREVALENCE_RATE))
 
 
-def _figures_prefetch(with_breakdowns=False):
+def figures_prefetch(with_breakdowns=False):
     qs = IdentificationFigure.objects.select_related("source_agency")
     if with_breakdowns:
         qs = qs.prefetch_related(Prefetch("breakdowns", queryset=IdentificationBreakdown.objects.order_by("dimension", "id")))
@@ -37,7 +37,7 @@ def local_data_periods(membership, with_breakdowns=False):
     return list(
         access.visible_local_data_periods(membership)
         .select_related("partnership")
-        .prefetch_related(_figures_prefetch(with_breakdowns))
+        .prefetch_related(figures_prefetch(with_breakdowns))
         .order_by("start_date", "kind", "id")
     )
 
@@ -107,6 +107,20 @@ def _label(measure, nation):
     return identification_measure_label(measure, nation)
 
 
+def period_with_breakdowns(membership, pk):
+    """One period the member may see (or 404), and its gap with each figure's breakdown tables."""
+    period = access.get_visible_or_404(
+        access.visible_local_data_periods(membership).select_related("partnership").prefetch_related(
+            figures_prefetch(with_breakdowns=True)
+        ),
+        pk=pk,
+    )
+    gap = period_gap(period)
+    for row in gap["rows"]:
+        row["breakdowns"] = breakdown_tables(row["figure"])
+    return period, gap
+
+
 def breakdown_tables(figure):
     """The figure's breakdowns as tables per dimension, with percentages like published data tables."""
     tables = {}
@@ -125,7 +139,7 @@ def local_data_for_export(strategy):
     periods = list(
         LocalDataPeriod.objects.filter(partnership_id=strategy.partnership_id)
         .select_related("partnership")
-        .prefetch_related(_figures_prefetch())
+        .prefetch_related(figures_prefetch())
         .order_by("start_date", "kind", "id")
     )
     latest = latest_period_with_figures(periods)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -47,15 +48,7 @@ def local_data_overview(request):
 @access.partnership_view
 def local_data_period_detail(request, pk):
     access.require(request.membership, access.LOCAL_DATA_VIEW)
-    period = access.get_visible_or_404(
-        access.visible_local_data_periods(request.membership).select_related("partnership").prefetch_related(
-            selectors._figures_prefetch(with_breakdowns=True)
-        ),
-        pk=pk,
-    )
-    gap = selectors.period_gap(period)
-    for row in gap["rows"]:
-        row["breakdowns"] = selectors.breakdown_tables(row["figure"])
+    period, gap = selectors.period_with_breakdowns(request.membership, pk)
     return render(request, "strategy/local_data_period.html", {
         "period": period, "gap": gap, "gap_chart": selectors.gap_chart(gap),
         "prevalence_source": settings.PREVALENCE_SOURCE,
@@ -91,8 +84,6 @@ def local_data_period_create(request):
 
 
 def period_url(request, period):
-    from django.urls import reverse
-
     return reverse("local_data_period_detail", kwargs={"slug": request.partnership.slug, "pk": period.pk})
 
 

@@ -105,3 +105,10 @@ def test_the_same_data_draw_the_same_chart():
 
     assert draw(154) == draw(154)
     assert draw(154) != draw(155)
+
+
+def test_the_estimate_is_drawn_apart_from_what_agencies_identified():
+    chart = charts.prevalence_gap_chart(period_label="2025–26", estimate=6140, figures=[("Plans", 154, "…")],
+                                        source="S")
+    bars = re.findall(r'class="bar" style="fill: (#[0-9a-f]{6})', chart.svg)
+    assert bars == [charts.ESTIMATE_COLOUR, charts.IDENTIFIED_COLOUR]
