@@ -7,6 +7,9 @@ from partnership_portal import access
 from partnership_portal.errors import ConflictError
 from partnership_portal.forms import apply_validation_error
 
+from audits.selectors import findings_behind_action
+from workforce.selectors import needs_behind_action
+
 from . import selectors, services
 from .forms import ActionForm, ActionUpdateForm
 
@@ -70,6 +73,8 @@ def action_detail(request, pk):
             "supporting": action.supporting_agencies.all(),
             "recommendations": action.recommendations.all(),
             "can_update": access.can(request.membership, access.ACTION_UPDATE_PROGRESS, action),
+            "audit_findings": findings_behind_action(request.membership, action),
+            "training_needs": needs_behind_action(request.membership, action),
         },
     )
 

@@ -28,6 +28,9 @@ AUDIT_VIEW = "audit.view"
 AUDIT_EDIT = "audit.edit"
 WORKFORCE_VIEW = "workforce.view"
 WORKFORCE_EDIT = "workforce.edit"
+# Add and edit cases and findings of an audit: business managers, and steering group
+# members of an agency taking part in that audit.
+AUDIT_CONTRIBUTE = "audit.contribute"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -93,6 +96,12 @@ def can(membership, perm, obj=None):
         return role in _READ_ALL_ROLES
     if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
         return bm
+    if perm == AUDIT_CONTRIBUTE:
+        if bm:
+            return True
+        if role != Role.STEERING_MEMBER or obj is None or not membership.agency_id:
+            return False
+        return _takes_part(obj, membership.agency_id)
     raise ValueError(f"Unknown permission {perm!r}")
 
 
@@ -100,6 +109,14 @@ def require(membership, perm, obj=None):
     """Raise PermissionDenied unless `can` allows it."""
     if not can(membership, perm, obj):
         raise PermissionDenied
+
+
+def _takes_part(audit, agency_id):
+    """Whether the agency takes part in the audit (uses prefetched agencies when there are some)."""
+    cache = getattr(audit, "_prefetched_objects_cache", {})
+    if "agencies" in cache:
+        return any(a.pk == agency_id for a in cache["agencies"])
+    return audit.agencies.filter(pk=agency_id).exists()
 
 
 def _public_statuses():

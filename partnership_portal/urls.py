@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from actionplan.api import ActionViewSet
+from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
 from strategy.api import StrategyViewSet
 
 from . import views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", include(partnership_patterns)),
+    path("", include(survey_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
