@@ -20,6 +20,7 @@ class IdentifierWarningMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm_no_identifiers"] = forms.BooleanField(required=False, label=CONFIRM_LABEL)
+        self.make_helper()
 
     def clean(self):
         data = super().clean()

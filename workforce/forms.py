@@ -157,6 +157,7 @@ class SurveyResponseForm(PortalForm):
                     help_text="Please do not name anyone.",
                 )
         self.order_fields(["agency", "role"])
+        self.make_helper()
 
     def answers(self):
         return {q: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
