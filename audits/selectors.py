@@ -89,3 +89,26 @@ def findings_behind_action(membership, action):
     if not access.can(membership, access.AUDIT_VIEW):
         return []
     return list(action.audit_findings.filter(audit__partnership_id=membership.partnership_id).select_related("audit"))
+
+
+def audits_for_export(strategy):
+    """The strategy's audits that have findings, each with its findings grid and, from the case profile,
+    only the number of cases and the groups it did not reach (no small counts go into the document)."""
+    from .models import Audit
+
+    audits = list(
+        Audit.objects.filter(strategy=strategy, findings__isnull=False).distinct()
+        .prefetch_related("findings", "agencies", "cases__forms_of_abuse", "cases__agencies_involved")
+        .order_by("audit_date", "id")
+    )
+    for audit in audits:
+        findings = sorted(audit.findings.all(), key=lambda f: f.pk)
+        audit.grid = findings_grid(findings)
+        profile = case_profile(audit, list(audit.cases.all()))
+        audit.case_total = profile["total"]
+        audit.not_represented = [
+            f"{title.lower()}: {row['label']}"
+            for title, rows in profile["groups"][:5] for row in rows
+            if row["count"] == 0 and row["label"] != "Not known"
+        ] if profile["total"] else []
+    return audits

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from actionplan.services import action_create
 from partnership_portal.audit import record
-from partnership_portal.records import save_changes, save_new
+from partnership_portal.records import delete_recorded, save_changes, save_new
 
 from .models import Audit, AuditCase, AuditFinding
 from .pseudonymisation import reference_problem
@@ -112,3 +112,16 @@ def finding_action_create(*, finding, actor, **action_data):
     record(actor=actor, verb="audit.finding_action_linked", obj=finding, partnership=finding.audit.partnership,
            summary=f"Action {action.reference} arises from this finding")
     return action
+
+
+@transaction.atomic
+def audit_delete(*, audit, actor):
+    """Delete an audit with its cases and findings (actions that arose from them stay in the plan)."""
+    delete_recorded(audit, actor=actor, verb="audit.deleted", partnership=audit.partnership)
+
+
+@transaction.atomic
+def case_delete(*, case, actor):
+    """Remove a case from the sample, for example one entered by mistake."""
+    delete_recorded(case, actor=actor, verb="audit.case_deleted", partnership=case.audit.partnership,
+                    summary=f"{case.audit.title}: case {case.reference}")

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from actionplan.forms import ActionForm
 from partnership_portal import access
+from partnership_portal.form_views import confirm_delete, form_page, save_form
 from partnership_portal.forms import apply_validation_error
 
 from . import selectors, services
@@ -16,29 +17,6 @@ from .models import AuditCase, AuditFinding, FindingKind
 def _audit(request, pk):
     access.require(request.membership, access.AUDIT_VIEW)
     return selectors.audit_for(request.membership, pk)
-
-
-def _data(form):
-    return {k: v for k, v in form.cleaned_data.items() if k != "confirm_no_identifiers"}
-
-
-def _form_page(request, form, *, title, caption, submit, cancel_url, intro="", status=200):
-    return render(request, "includes/evidence_form.html", {
-        "form": form, "title": title, "caption": caption, "submit": submit, "cancel_url": cancel_url, "intro": intro,
-    }, status=status)
-
-
-def _save(request, form, write, success):
-    """Run the write when the form is valid; show a service's ValidationError beside the fields."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        obj = write(_data(form))
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
-    messages.success(request, success(obj))
-    return obj
 
 
 def _detail_url(request, audit):
@@ -59,11 +37,11 @@ def audit_list(request):
 def audit_create(request):
     access.require(request.membership, access.AUDIT_EDIT)
     form = AuditForm(request.POST or None, partnership=request.partnership)
-    audit = _save(request, form, lambda d: services.audit_create(partnership=request.partnership, actor=request.user, **d),
+    audit = save_form(request, form, lambda d: services.audit_create(partnership=request.partnership, actor=request.user, **d),
                   lambda a: f"Audit “{a.title}” added.")
     if audit:
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title="Plan a multi-agency audit", caption="Multi-agency audits",
+    return form_page(request, form, title="Plan a multi-agency audit", caption="Multi-agency audits",
                       submit="Save audit", cancel_url=reverse("audit_list", kwargs={"slug": request.partnership.slug}))
 
 
@@ -73,10 +51,10 @@ def audit_edit(request, pk):
     audit = _audit(request, pk)
     access.require(request.membership, access.AUDIT_EDIT, audit)
     form = AuditForm(request.POST or None, instance=audit, partnership=request.partnership)
-    if _save(request, form, lambda d: services.audit_update(audit=audit, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.audit_update(audit=audit, actor=request.user, **d),
              lambda a: "Audit updated."):
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title="Edit the audit", caption=audit.title, submit="Save changes",
+    return form_page(request, form, title="Edit the audit", caption=audit.title, submit="Save changes",
                       cancel_url=_detail_url(request, audit))
 
 
@@ -121,10 +99,10 @@ def _contributor_audit(request, pk):
 def case_create(request, pk):
     audit = _contributor_audit(request, pk)
     form = CaseForm(request.POST or None, audit=audit)
-    if _save(request, form, lambda d: services.case_create(audit=audit, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.case_create(audit=audit, actor=request.user, **d),
              lambda c: f"Case {c.reference} added."):
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title="Add a case", caption=audit.title, submit="Add case",
+    return form_page(request, form, title="Add a case", caption=audit.title, submit="Add case",
                       cancel_url=_detail_url(request, audit),
                       intro="Record the case under the audit's own code. The profile fields show who the sample "
                             "represents; they are reported only as counts.")
@@ -136,10 +114,10 @@ def case_edit(request, pk, case_pk):
     audit = _contributor_audit(request, pk)
     case = access.get_visible_or_404(AuditCase.objects.filter(audit=audit), pk=case_pk)
     form = CaseForm(request.POST or None, instance=case, audit=audit)
-    if _save(request, form, lambda d: services.case_update(case=case, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.case_update(case=case, actor=request.user, **d),
              lambda c: f"Case {c.reference} updated."):
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title=f"Edit case {case.reference}", caption=audit.title, submit="Save changes",
+    return form_page(request, form, title=f"Edit case {case.reference}", caption=audit.title, submit="Save changes",
                       cancel_url=_detail_url(request, audit))
 
 
@@ -148,10 +126,10 @@ def case_edit(request, pk, case_pk):
 def finding_create(request, pk):
     audit = _contributor_audit(request, pk)
     form = FindingForm(request.POST or None, audit=audit, initial={"kind": request.GET.get("kind", FindingKind.AREA)})
-    if _save(request, form, lambda d: services.finding_create(audit=audit, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.finding_create(audit=audit, actor=request.user, **d),
              lambda f: f"{f.get_kind_display()} added."):
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title="Add a finding", caption=audit.title, submit="Add finding",
+    return form_page(request, form, title="Add a finding", caption=audit.title, submit="Add finding",
                       cancel_url=_detail_url(request, audit))
 
 
@@ -166,10 +144,10 @@ def finding_edit(request, pk, finding_pk):
     audit = _contributor_audit(request, pk)
     finding = _finding(audit, finding_pk)
     form = FindingForm(request.POST or None, instance=finding, audit=audit)
-    if _save(request, form, lambda d: services.finding_update(finding=finding, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.finding_update(finding=finding, actor=request.user, **d),
              lambda f: "Finding updated."):
         return redirect(_detail_url(request, audit))
-    return _form_page(request, form, title="Edit the finding", caption=audit.title, submit="Save changes",
+    return form_page(request, form, title="Edit the finding", caption=audit.title, submit="Save changes",
                       cancel_url=_detail_url(request, audit))
 
 
@@ -225,3 +203,31 @@ def finding_action_create(request, pk, finding_pk):
     )
 
 
+
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def audit_delete(request, pk):
+    audit = _audit(request, pk)
+    access.require(request.membership, access.AUDIT_EDIT, audit)
+    return confirm_delete(
+        request, title="Delete this audit", caption=audit.title,
+        warning="Its cases and findings will be deleted too. Actions that arose from its findings stay in the plan.",
+        submit="Delete the audit", cancel_url=_detail_url(request, audit),
+        delete=lambda: services.audit_delete(audit=audit, actor=request.user),
+        done_url=reverse("audit_list", kwargs={"slug": request.partnership.slug}), done_message="Audit deleted.",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def case_delete(request, pk, case_pk):
+    audit = _contributor_audit(request, pk)
+    case = access.get_visible_or_404(AuditCase.objects.filter(audit=audit), pk=case_pk)
+    return confirm_delete(
+        request, title=f"Remove case {case.reference}", caption=audit.title,
+        warning="The case and its profile will be removed from the audit.", submit="Remove the case",
+        cancel_url=_detail_url(request, audit), delete=lambda: services.case_delete(case=case, actor=request.user),
+        done_url=_detail_url(request, audit), done_message=f"Case {case.reference} removed.",
+    )

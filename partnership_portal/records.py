@@ -43,3 +43,10 @@ def save_changes(obj, *, actor, verb, partnership, fields, m2m=None, summary="",
     changes.update({name: ["links changed"] for name in changed_links})
     record(actor=actor, verb=verb, obj=obj, partnership=partnership, summary=summary or str(obj), changes=changes)
     return obj
+
+
+def delete_recorded(obj, *, actor, verb, partnership, summary=""):
+    """Record the deletion, then delete `obj` (and what cascades from it)."""
+    record(actor=actor, verb=verb, obj=obj, partnership=partnership, summary=summary or str(obj))
+    obj._history_user = actor
+    obj.delete()

@@ -29,7 +29,10 @@ def document_context(strategy):
         )
     )
     sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
+    from audits.selectors import audits_for_export
+
     return {
+        "audits": audits_for_export(strategy),
         "strategy": strategy,
         "partnership": strategy.partnership,
         "sections": sections,

@@ -1,4 +1,5 @@
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from actionplan.models import Action
@@ -158,6 +159,12 @@ class SurveyResponseForm(PortalForm):
                 )
         self.order_fields(["agency", "role"])
         self.make_helper()
+        # Five small radios in a row keep a long survey short to scroll through.
+        self.helper.layout = Layout(*[
+            Field.radios(name, legend_size=Size.SMALL, small=True, inline=True)
+            if name.startswith("q") and isinstance(field, forms.TypedChoiceField) else name
+            for name, field in self.fields.items()
+        ])
 
     def answers(self):
         return {q: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actionplan.services import action_create
 from partnership_portal.audit import record
-from partnership_portal.records import save_changes, save_new
+from partnership_portal.records import delete_recorded, save_changes, save_new
 
 from .models import (
     Course, CourseTakeUp, PracticeResource, StaffSurvey, SurveyAnswer, SurveyQuestion, SurveyResponse,
@@ -188,3 +188,9 @@ def need_action_create(*, need, actor, **action_data):
     record(actor=actor, verb="assessment.need_action_linked", obj=need, partnership=need.assessment.partnership,
            summary=f"Action {action.reference} meets the need “{need.topic}”")
     return action
+
+
+@transaction.atomic
+def assessment_delete(*, assessment, actor):
+    """Delete an assessment with its provision, survey and responses, resources and needs."""
+    delete_recorded(assessment, actor=actor, verb="assessment.deleted", partnership=assessment.partnership)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("workforce/new/", views.assessment_create, name="assessment_create"),
     path("workforce/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("workforce/<int:pk>/edit/", views.assessment_edit, name="assessment_edit"),
+    path("workforce/<int:pk>/delete/", views.assessment_delete, name="assessment_delete"),
     path("workforce/<int:pk>/courses/new/", views.course_create, name="course_create"),
     path("workforce/<int:pk>/courses/<int:course_pk>/edit/", views.course_edit, name="course_edit"),
     path("workforce/<int:pk>/courses/<int:course_pk>/take-up/", views.course_take_up, name="course_take_up"),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from audits.views import action_from_evidence, target_strategy
 from partnership_portal import access
-from partnership_portal.forms import apply_validation_error
+from partnership_portal.models import Recommendation
+from partnership_portal.form_views import confirm_delete, form_page, save_form
 
 from . import exports, selectors, services, survey_guard
 from .forms import AssessmentForm, CourseForm, NeedForm, QuestionForm, ResourceForm, SurveyResponseForm, TakeUpForm
@@ -31,24 +31,6 @@ def _detail_url(request, assessment, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def _form_page(request, form, *, title, caption, submit, cancel_url, intro=""):
-    return render(request, "includes/evidence_form.html", {
-        "form": form, "title": title, "caption": caption, "submit": submit, "cancel_url": cancel_url, "intro": intro,
-    })
-
-
-def _save(request, form, write, success):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        obj = write(dict(form.cleaned_data))
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
-    messages.success(request, success)
-    return obj
-
-
 @access.partnership_view
 def assessment_list(request):
     access.require(request.membership, access.WORKFORCE_VIEW)
@@ -63,11 +45,11 @@ def assessment_list(request):
 def assessment_create(request):
     access.require(request.membership, access.WORKFORCE_EDIT)
     form = AssessmentForm(request.POST or None, partnership=request.partnership)
-    assessment = _save(request, form, lambda d: services.assessment_create(
+    assessment = save_form(request, form, lambda d: services.assessment_create(
         partnership=request.partnership, actor=request.user, **d), "Training needs assessment started.")
     if assessment:
         return redirect(_detail_url(request, assessment))
-    return _form_page(request, form, title="Start a training needs assessment", caption="Training needs",
+    return form_page(request, form, title="Start a training needs assessment", caption="Training needs",
                       submit="Save", cancel_url=reverse("assessment_list", kwargs={"slug": request.partnership.slug}))
 
 
@@ -76,10 +58,10 @@ def assessment_create(request):
 def assessment_edit(request, pk):
     assessment = _editable_assessment(request, pk)
     form = AssessmentForm(request.POST or None, instance=assessment, partnership=request.partnership)
-    if _save(request, form, lambda d: services.assessment_update(assessment=assessment, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.assessment_update(assessment=assessment, actor=request.user, **d),
              "Assessment updated."):
         return redirect(_detail_url(request, assessment))
-    return _form_page(request, form, title="Edit the assessment", caption=assessment.title, submit="Save changes",
+    return form_page(request, form, title="Edit the assessment", caption=assessment.title, submit="Save changes",
                       cancel_url=_detail_url(request, assessment))
 
 
@@ -110,10 +92,10 @@ def _course(assessment, course_pk):
 def course_create(request, pk):
     assessment = _editable_assessment(request, pk)
     form = CourseForm(request.POST or None, partnership=request.partnership)
-    if _save(request, form, lambda d: services.course_create(assessment=assessment, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.course_create(assessment=assessment, actor=request.user, **d),
              "Course added to the provision audit."):
         return redirect(_detail_url(request, assessment, "provision"))
-    return _form_page(request, form, title="Add a course or programme", caption=assessment.title, submit="Add course",
+    return form_page(request, form, title="Add a course or programme", caption=assessment.title, submit="Add course",
                       cancel_url=_detail_url(request, assessment, "provision"))
 
 
@@ -123,10 +105,10 @@ def course_edit(request, pk, course_pk):
     assessment = _editable_assessment(request, pk)
     course = _course(assessment, course_pk)
     form = CourseForm(request.POST or None, instance=course, partnership=request.partnership)
-    if _save(request, form, lambda d: services.course_update(course=course, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.course_update(course=course, actor=request.user, **d),
              "Course updated."):
         return redirect(_detail_url(request, assessment, "provision"))
-    return _form_page(request, form, title=f"Edit {course.name}", caption=assessment.title, submit="Save changes",
+    return form_page(request, form, title=f"Edit {course.name}", caption=assessment.title, submit="Save changes",
                       cancel_url=_detail_url(request, assessment, "provision"))
 
 
@@ -136,10 +118,10 @@ def course_take_up(request, pk, course_pk):
     assessment = _editable_assessment(request, pk)
     course = _course(assessment, course_pk)
     form = TakeUpForm(request.POST or None, partnership=request.partnership)
-    if _save(request, form, lambda d: services.take_up_set(course=course, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.take_up_set(course=course, actor=request.user, **d),
              "Take-up recorded."):
         return redirect(_detail_url(request, assessment, "take-up"))
-    return _form_page(request, form, title=f"Record take-up of {course.name}", caption=assessment.title,
+    return form_page(request, form, title=f"Record take-up of {course.name}", caption=assessment.title,
                       submit="Save take-up", cancel_url=_detail_url(request, assessment, "provision"),
                       intro="One agency at a time. Saving again for the same agency replaces its figures.")
 
@@ -152,10 +134,10 @@ def course_take_up(request, pk, course_pk):
 def resource_create(request, pk):
     assessment = _editable_assessment(request, pk)
     form = ResourceForm(request.POST or None)
-    if _save(request, form, lambda d: services.resource_create(assessment=assessment, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.resource_create(assessment=assessment, actor=request.user, **d),
              "Resource added to the audit."):
         return redirect(_detail_url(request, assessment, "resources"))
-    return _form_page(request, form, title="Add a practice resource", caption=assessment.title, submit="Add resource",
+    return form_page(request, form, title="Add a practice resource", caption=assessment.title, submit="Add resource",
                       cancel_url=_detail_url(request, assessment, "resources"))
 
 
@@ -165,10 +147,10 @@ def resource_edit(request, pk, resource_pk):
     assessment = _editable_assessment(request, pk)
     resource = access.get_visible_or_404(PracticeResource.objects.filter(assessment=assessment), pk=resource_pk)
     form = ResourceForm(request.POST or None, instance=resource)
-    if _save(request, form, lambda d: services.resource_update(resource=resource, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.resource_update(resource=resource, actor=request.user, **d),
              "Resource updated."):
         return redirect(_detail_url(request, assessment, "resources"))
-    return _form_page(request, form, title=f"Edit {resource.name}", caption=assessment.title, submit="Save changes",
+    return form_page(request, form, title=f"Edit {resource.name}", caption=assessment.title, submit="Save changes",
                       cancel_url=_detail_url(request, assessment, "resources"))
 
 
@@ -182,10 +164,10 @@ def _need_form(request, **kwargs):
 def need_create(request, pk):
     assessment = _editable_assessment(request, pk)
     form = _need_form(request)
-    if _save(request, form, lambda d: services.need_create(assessment=assessment, actor=request.user, **d),
+    if save_form(request, form, lambda d: services.need_create(assessment=assessment, actor=request.user, **d),
              "Training need added."):
         return redirect(_detail_url(request, assessment, "needs"))
-    return _form_page(request, form, title="Add a training need", caption=assessment.title, submit="Add need",
+    return form_page(request, form, title="Add a training need", caption=assessment.title, submit="Add need",
                       cancel_url=_detail_url(request, assessment, "needs"))
 
 
@@ -200,9 +182,9 @@ def need_edit(request, pk, need_pk):
     assessment = _editable_assessment(request, pk)
     need = _need(assessment, need_pk)
     form = _need_form(request, instance=need)
-    if _save(request, form, lambda d: services.need_update(need=need, actor=request.user, **d), "Need updated."):
+    if save_form(request, form, lambda d: services.need_update(need=need, actor=request.user, **d), "Need updated."):
         return redirect(_detail_url(request, assessment, "needs"))
-    return _form_page(request, form, title="Edit the training need", caption=assessment.title, submit="Save changes",
+    return form_page(request, form, title="Edit the training need", caption=assessment.title, submit="Save changes",
                       cancel_url=_detail_url(request, assessment, "needs"))
 
 
@@ -232,8 +214,6 @@ def need_action_create(request, pk, need_pk):
 
 
 def _recommendation_2():
-    from partnership_portal.models import Recommendation
-
     return Recommendation.objects.filter(number=2).values_list("pk", flat=True)
 
 
@@ -278,9 +258,9 @@ def survey_question_create(request, pk):
     survey = _survey(assessment)
     form = QuestionForm(request.POST or None)
     back = reverse("survey_manage", kwargs={"slug": request.partnership.slug, "pk": assessment.pk})
-    if _save(request, form, lambda d: services.question_add(survey=survey, actor=request.user, **d), "Question added."):
+    if save_form(request, form, lambda d: services.question_add(survey=survey, actor=request.user, **d), "Question added."):
         return redirect(back)
-    return _form_page(request, form, title="Add a question", caption="Staff survey", submit="Add question",
+    return form_page(request, form, title="Add a question", caption="Staff survey", submit="Add question",
                       cancel_url=back)
 
 
@@ -338,3 +318,18 @@ def survey_respond(request, token):
             questions=questions, agencies=agencies, initial={"form_token": survey_guard.issue_form_token(survey)},
         )
     return render(request, "workforce/survey_respond.html", {**context, "form": form})
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def assessment_delete(request, pk):
+    assessment = _editable_assessment(request, pk)
+    return confirm_delete(
+        request, title="Delete this assessment", caption=assessment.title,
+        warning="Its courses, take-up, staff survey and every response, resources and needs will be deleted too. "
+                "Actions linked to its needs stay in the plan.",
+        submit="Delete the assessment", cancel_url=_detail_url(request, assessment),
+        delete=lambda: services.assessment_delete(assessment=assessment, actor=request.user),
+        done_url=reverse("assessment_list", kwargs={"slug": request.partnership.slug}),
+        done_message="Assessment deleted.",
+    )

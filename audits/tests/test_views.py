@@ -206,3 +206,38 @@ def test_the_report_shows_the_grid_and_who_was_not_represented(client, own):
     assert {r["label"]: r["count"] for r in groups["Gender"]} == {
         "Girl": 1, "Boy": 0, "Another gender identity": 0, "Not known": 0}
     assert "Not represented" in response.content.decode()
+
+
+def test_the_strategy_document_shows_the_findings_grid_without_small_counts(own):
+    from strategy.export import build_document_html
+
+    AuditFindingFactory(audit=own.audit, kind="strength", text="Good joint working once abuse was known.")
+    AuditFindingFactory(audit=own.audit, kind="area", text="Long waits for therapy.")
+    AuditCaseFactory(audit=own.audit, gender="girl", age_band="10-13")
+    html = build_document_html(own.strategy)
+    assert "Multi-agency audit: " + own.audit.title in html
+    assert "Good joint working once abuse was known." in html and "Long waits for therapy." in html
+    assert "1 case audited" in html and "gender: Boy" in html
+    assert "AUD-C" not in html  # case references never go into the document
+
+
+def test_the_manager_deletes_an_audit_and_its_cases_but_not_the_actions(client, own):
+    finding = AuditFindingFactory(audit=own.audit)
+    finding.actions.add(own.action)
+    AuditCaseFactory(audit=own.audit)
+    client.force_login(own.users["manager"])
+    assert client.get(url("audit_delete", own, pk=own.audit.pk)).status_code == 200
+    response = client.post(url("audit_delete", own, pk=own.audit.pk))
+    assert response.status_code == 302 and response["Location"] == url("audit_list", own)
+    assert not Audit.objects.filter(pk=own.audit.pk).exists() and not AuditCase.objects.exists()
+    assert Action.objects.filter(pk=own.action.pk).exists()
+    assert AuditEvent.objects.filter(verb="audit.deleted", object_id=str(own.audit.pk)).exists()
+
+
+def test_a_contributor_removes_a_case_and_others_cannot(client, own):
+    case = AuditCaseFactory(audit=own.audit)
+    client.force_login(own.users["scrutineer"])
+    assert client.post(url("audit_case_delete", own, pk=own.audit.pk, case_pk=case.pk)).status_code == 403
+    client.force_login(own.users["member_lead"])
+    assert client.post(url("audit_case_delete", own, pk=own.audit.pk, case_pk=case.pk)).status_code == 302
+    assert not AuditCase.objects.exists()

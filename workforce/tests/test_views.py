@@ -183,3 +183,16 @@ def test_action_form_errors_from_a_need_keep_the_typed_text(client, own):
                            {"text": "Typed but no outcome"})
     assert response.status_code == 200 and "Typed but no outcome" in response.content.decode()
     assert not need.actions.exists()
+
+
+def test_the_manager_deletes_an_assessment_with_everything_in_it(client, own):
+    from workforce.services import survey_create
+
+    survey_create(assessment=own.assessment, actor=own.users["manager"])
+    TrainingNeedFactory(assessment=own.assessment).actions.add(own.action)
+    client.force_login(own.users["scrutineer"])
+    assert client.post(url("assessment_delete", own, pk=own.assessment.pk)).status_code == 403
+    client.force_login(own.users["manager"])
+    response = client.post(url("assessment_delete", own, pk=own.assessment.pk))
+    assert response.status_code == 302 and not TrainingNeedsAssessment.objects.filter(pk=own.assessment.pk).exists()
+    assert not TrainingNeed.objects.exists() and Action.objects.filter(pk=own.action.pk).exists()
