@@ -4,9 +4,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audits.selectors import findings_behind_action
 from partnership_portal import access
 from partnership_portal.errors import ConflictError
 from partnership_portal.forms import apply_validation_error
+from workforce.selectors import needs_behind_action
 
 from . import selectors, services, transfer
 from .filters import SORTS, ActionFilter
@@ -108,6 +110,8 @@ def action_detail(request, pk):
             "can_update": access.can(request.membership, access.ACTION_UPDATE_PROGRESS, action),
             "can_edit": access.can(request.membership, access.ACTION_EDIT, action),
             "warnings": services.date_warnings(action),
+            "audit_findings": findings_behind_action(request.membership, action),
+            "training_needs": needs_behind_action(request.membership, action),
         },
     )
 

@@ -41,6 +41,9 @@ LOCAL_DATA_VIEW = "local_data.view"
 LOCAL_DATA_EDIT = "local_data.edit"
 DASHBOARD_VIEW = "dashboard.view"
 REPORT_VIEW = "report.view"
+# Add and edit cases and findings of an audit: business managers, and steering group
+# members of an agency taking part in that audit.
+AUDIT_CONTRIBUTE = "audit.contribute"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -133,6 +136,12 @@ def can(membership, perm, obj=None):
     if perm in (LOCAL_DATA_VIEW, REPORT_VIEW):
         # Local data and the annual report are working material for the board, not published content.
         return role in _READ_ALL_ROLES
+    if perm == AUDIT_CONTRIBUTE:
+        if bm:
+            return True
+        if role != Role.STEERING_MEMBER or obj is None or not membership.agency_id:
+            return False
+        return _takes_part(obj, membership.agency_id)
     raise ValueError(f"Unknown permission {perm!r}")
 
 
@@ -140,6 +149,14 @@ def require(membership, perm, obj=None):
     """Raise PermissionDenied unless `can` allows it."""
     if not can(membership, perm, obj):
         raise PermissionDenied
+
+
+def _takes_part(audit, agency_id):
+    """Whether the agency takes part in the audit (uses prefetched agencies when there are some)."""
+    cache = getattr(audit, "_prefetched_objects_cache", {})
+    if "agencies" in cache:
+        return any(a.pk == agency_id for a in cache["agencies"])
+    return audit.agencies.filter(pk=agency_id).exists()
 
 
 def _public_statuses():

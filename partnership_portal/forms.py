@@ -8,6 +8,10 @@ class PortalFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.make_helper()
+
+    def make_helper(self):
+        """(Re)build the crispy layout; call again after adding fields in a subclass's __init__."""
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL

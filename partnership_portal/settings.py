@@ -294,3 +294,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Staff survey: posts accepted from one address per hour on one survey link (counted in the cache,
+# so use the Redis cache, USE_REDIS_CACHE=1, when running several web processes).
+SURVEY_POSTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SURVEY_POSTS_PER_ADDRESS_PER_HOUR", "60"))
+# Breakdown cells of survey results with fewer responses than this are shown as "fewer than N".
+SURVEY_SUPPRESSION_THRESHOLD = 5

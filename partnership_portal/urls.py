@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from actionplan.api import ActionViewSet
 from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet, StrategyViewSet
 from strategy.views_review import review_token
+from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
 
 from . import views
 from .api import ObtainTokenView, PartnershipViewSet
@@ -35,6 +36,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include(partnership_patterns)),
     # An outside reviewer's personal link: no sign-in, the secret token is the key.
     path("review/<str:token>/", review_token, name="review_token"),
+    path("", include(survey_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),

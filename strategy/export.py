@@ -29,7 +29,7 @@ FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategySta
 SECTION_PARTS = {
     "vision": ("export/_vision.html",),  # then the priorities/commitments include
     "governance": (),  # governance bodies (list and diagram)
-    "local_context": ("export/_local_data.html",),
+    "local_context": ("export/_local_data.html", "export/_audit_findings.html"),
     "aims_outcomes": ("export/_aims.html",),
     "prevention_disruption": ("export/_component_actions.html",),
     "identification": ("export/_component_actions.html",),
@@ -158,7 +158,13 @@ def _local_data(strategy, context):
     return {"local_data": local_data_for_export(strategy)}
 
 
-CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan, _local_data)
+def _audits(strategy, context):
+    from audits.selectors import audits_for_export
+
+    return {"audits": audits_for_export(strategy)}
+
+
+CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan, _local_data, _audits)
 
 
 def document_context(strategy, *, mode="pdf"):

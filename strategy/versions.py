@@ -153,6 +153,8 @@ NOT_COPIED = {
     "strategy.ReviewRating": "part of a review of the old version",
     "strategy.ReviewComment": "part of a review of the old version",
     "actionplan.ActionUpdate": "the timeline stays with the action it describes; status and progress are carried over",
+    "audits.AuditFinding": "a finding belongs to its audit and keeps its links to the actions of the version it led to",
+    "workforce.TrainingNeed": "a need belongs to its assessment and keeps its links to the actions of the version it led to",
     "actionplan.ProgressSnapshot": "the progress trend is history of the old version's plan",
     "audits.Audit": "an audit belongs to the partnership and keeps pointing at the strategy it informed",
     "workforce.TrainingNeedsAssessment": "an assessment belongs to the partnership and keeps pointing at the strategy it informed",

@@ -80,6 +80,39 @@ def reviewed(side):
 def R(side):
     return {"slug": side.slug, "pk": reviewed(side).review_round.pk}
 
+MANAGER_ONLY = E(default=403, manager=200)
+AUDIT_CONTRIBUTORS = E(default=403, manager=200, member_lead=200)  # the lead agency takes part in the audit
+
+
+def evidence(side):
+    """The side's audit (with its lead agency taking part), a case and a finding; and its assessment's
+    course, resource, need and open staff survey — made once per side."""
+    from audits.tests.factories import AuditCaseFactory, AuditFindingFactory
+    from workforce.services import survey_create
+    from workforce.tests.factories import CourseFactory, PracticeResourceFactory, TrainingNeedFactory
+
+    if not hasattr(side, "case"):
+        side.audit.agencies.add(side.lead_agency)
+        side.case = AuditCaseFactory(audit=side.audit)
+        side.finding = AuditFindingFactory(audit=side.audit)
+        side.course = CourseFactory(assessment=side.assessment)
+        side.resource = PracticeResourceFactory(assessment=side.assessment)
+        side.need = TrainingNeedFactory(assessment=side.assessment)
+        side.survey = survey_create(assessment=side.assessment, actor=side.users["manager"])
+        side.survey.is_open = True
+        side.survey.save(update_fields=["is_open"])
+    return side
+
+
+def A(**extra):
+    """kwargs for a page of the side's audit."""
+    return lambda s: {"slug": s.slug, "pk": evidence(s).audit.pk, **{k: getattr(s, v).pk for k, v in extra.items()}}
+
+
+def W(**extra):
+    """kwargs for a page of the side's training needs assessment."""
+    return lambda s: {"slug": s.slug, "pk": evidence(s).assessment.pk,
+                      **{k: getattr(s, v).pk for k, v in extra.items()}}
 
 # name: (kwargs for a side, {method: expected for own side}, {method: expected for other side} or None)
 S = lambda side: {"slug": side.slug}  # noqa: E731
@@ -196,6 +229,35 @@ MATRIX = {
     "annual_report_pdf": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML},
     ),
+    "audit_create": (S, {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "audit_detail": (A(), {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_edit": (A(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "audit_delete": (A(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "audit_case_delete": (A(case_pk="case"), {"GET": AUDIT_CONTRIBUTORS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_report": (A(), {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_case_create": (A(), {"GET": AUDIT_CONTRIBUTORS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_case_edit": (A(case_pk="case"), {"GET": AUDIT_CONTRIBUTORS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_finding_create": (A(), {"GET": AUDIT_CONTRIBUTORS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_finding_edit": (A(finding_pk="finding"), {"GET": AUDIT_CONTRIBUTORS}, {"GET": OTHER_SIDE_HTML}),
+    "audit_finding_action_create": (A(finding_pk="finding"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "assessment_create": (S, {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "assessment_detail": (W(), {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "assessment_delete": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "assessment_edit": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "course_create": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "course_edit": (W(course_pk="course"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "course_take_up": (W(course_pk="course"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "resource_create": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "resource_edit": (W(resource_pk="resource"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "need_create": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "need_edit": (W(need_pk="need"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "need_action_create": (W(need_pk="need"), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "survey_manage": (W(), {"GET": NOT_VIEWERS, "POST": E(default=403, manager=302)}, {"GET": OTHER_SIDE_HTML}),
+    "survey_question_create": (W(), {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    "survey_results": (W(), {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "survey_export": (lambda s: {**W()(s), "fmt": "csv"}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    # The anonymous staff survey: answered with no sign-in by anyone holding the link.
+    "survey_respond": (lambda s: {"token": evidence(s).survey.token}, {"GET": E(anonymous=200)}, None),
     # The REST API, authenticated with each role's token.
     "api-root": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
     "api-schema": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
@@ -233,6 +295,7 @@ HEADERS = {("api-action-detail", "PATCH"): {"HTTP_IF_MATCH": '"1"'}}
 
 BODIES = {
     "challenge_create": {"text": "The action plan does not say who leads the health pathway work."},
+    "survey_manage": {"do": "close"},
     "api-action-detail": {"status": "on_track", "progress": 20, "narrative": "Moving."},
     "api-token": {"email": "nobody@example.org", "password": "wrong"},
 }

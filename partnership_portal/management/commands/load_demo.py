@@ -22,6 +22,7 @@ from partnership_portal.audit import record
 from partnership_portal.models import (
     Agency,
     CoreComponent,
+    FormOfAbuse,
     Membership,
     Nation,
     Partnership,
@@ -775,6 +776,7 @@ class Command(BaseCommand):
                 self._ensure_users(partnership)
                 self._ensure_document_extras(partnership)
                 self._ensure_local_data(partnership)
+                self._load_evidence(partnership)
                 self.stdout.write(
                     f"The demo partnership is already loaded ({partnership.name}); "
                     "demo users checked and passwords reset."
@@ -787,6 +789,23 @@ class Command(BaseCommand):
                 self._load()
                 self._ensure_local_data(Partnership.objects.get(slug=DEMO_SLUG))
         self._print_logins()
+
+    # -- evidence: audit cases and findings, training needs assessment ----------
+
+    def _load_evidence(self, partnership):
+        """Add the audit's cases and findings and the assessment's provision, survey, resources and needs,
+        each only when missing, so older demo databases gain them too."""
+        from audits import demo as audit_demo
+        from workforce import demo as workforce_demo
+
+        if FormOfAbuse.objects.count() < 6:
+            load_reference_data()
+        manager = User.objects.get(email="manager@demo.example")
+        strategy = partnership.strategies.order_by("id").first()
+        cases = audit_demo.load(partnership=partnership, strategy=strategy, actor=manager)
+        responses = workforce_demo.load(partnership=partnership, strategy=strategy, actor=manager)
+        if cases or responses:
+            self.stdout.write(f"Evidence added: {cases} audit cases with findings, {responses} staff survey responses.")
 
     # -- users -------------------------------------------------------------
 
@@ -950,6 +969,7 @@ class Command(BaseCommand):
 
         self._ensure_document_extras(partnership)
         self._demo_scrutiny(strategy, users)
+        self._load_evidence(partnership)
 
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {partnership.name}: {len(agencies)} agencies, {len(USERS)} users, "
