@@ -52,7 +52,8 @@ def action_plan(request, pk):
     strategy = _strategy(request, pk)
     base = access.visible_actions(request.membership).filter(strategy=strategy)
     filterset = ActionFilter(request.GET or None, queryset=base, request=request, strategy=strategy)
-    actions = selectors.annotate_flags(list(selectors.with_list_relations(filterset.qs)))
+    # The plan table does not list recommendations, so they are not fetched.
+    actions = selectors.annotate_flags(list(filterset.qs.select_related("lead_agency", "outcome__aim")))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "plan"
     descending = request.GET.get("order") == "desc"
     return render(
