@@ -56,6 +56,7 @@ def action_plan(request, pk):
     actions = selectors.annotate_flags(list(filterset.qs.select_related("lead_agency", "outcome__aim")))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "plan"
     descending = request.GET.get("order") == "desc"
+    counts = selectors.filter_counts(base)
     return render(
         request,
         "actionplan/plan.html",
@@ -64,8 +65,8 @@ def action_plan(request, pk):
             "filter": filterset,
             "groups": selectors.plan_groups(actions, sort=sort, descending=descending),
             "shown": len(actions),
-            "summary": selectors.progress_summary(base),
-            "facets": _facets(filterset, selectors.filter_counts(base)),
+            "summary": counts["summary"],
+            "facets": _facets(filterset, counts),
             "sorts": SORTS,
             "sort": sort,
             "descending": descending,

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan import selectors, services
+from actionplan import services
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, ActionUpdate, ProgressSnapshot
 from actionplan.tests.factories import ActionFactory
