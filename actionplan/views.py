@@ -110,6 +110,7 @@ def action_detail(request, pk):
             "can_update": access.can(request.membership, access.ACTION_UPDATE_PROGRESS, action),
             "can_edit": access.can(request.membership, access.ACTION_EDIT, action),
             "warnings": services.date_warnings(action),
+            "statuses": ActionStatus.choices,
         },
     )
 
