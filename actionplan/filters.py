@@ -22,6 +22,10 @@ SORTS = {
 }
 
 
+def _yes_no():
+    return forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")], attrs={"class": "govuk-select"})
+
+
 class ActionFilter(django_filters.FilterSet):
     """Filter actions by aim, lead agency, status, core component, recommendation, overdue, stale and due date.
 
@@ -41,10 +45,11 @@ class ActionFilter(django_filters.FilterSet):
         field_name="recommendations", queryset=Recommendation.objects.all(), to_field_name="number",
         label="National-review recommendation",
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
-    stale = django_filters.BooleanFilter(method="filter_stale", label="No recent update")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=_yes_no())
+    stale = django_filters.BooleanFilter(method="filter_stale", label="No recent update", widget=_yes_no())
     due_within = django_filters.NumberFilter(
         method="filter_due_within", label="Due within (days)", min_value=0, max_value=3660,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}),
     )
 
     def __init__(self, data=None, queryset=None, *, request=None, strategy=None, **kwargs):

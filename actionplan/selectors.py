@@ -57,27 +57,17 @@ def my_agency_actions(membership):
     return actions
 
 
-def progress_summary(actions_qs, today=None):
-    """Counts by status, completed percentage, overdue and stale counts (as of `today`), in one query."""
+def _progress_aggregates(today=None):
     aggregates = {f"status_{value}": Count("id", filter=Q(status=value)) for value in ActionStatus.values}
     aggregates["total"] = Count("id")
     aggregates["overdue"] = Count("id", filter=overdue_q(today))
     aggregates["stale"] = Count("id", filter=stale_q())
-    row = actions_qs.aggregate(**aggregates)
-    total = row["total"]
-    by_status = [
-        {"status": value, "label": label, "count": row[f"status_{value}"]}
-        for value, label in ActionStatus.choices
-    ]
-    considered = total - row[f"status_{ActionStatus.CANCELLED}"]
-    completed = row[f"status_{ActionStatus.COMPLETED}"]
-    return {
-        "total": total,
-        "by_status": by_status,
-        "completed_percent": round(100 * completed / considered, 1) if considered else 0.0,
-        "overdue": row["overdue"],
-        "stale": row["stale"],
-    }
+    return aggregates
+
+
+def progress_summary(actions_qs, today=None):
+    """Counts by status, completed percentage, overdue and stale counts (as of `today`), in one query."""
+    return _summary_from_row(actions_qs.aggregate(**_progress_aggregates(today)))
 
 
 def _natural(reference):
@@ -127,12 +117,9 @@ def filter_counts(actions_qs):
 
     today = timezone.localdate()
     totals = actions_qs.aggregate(
-        overdue=Count("id", filter=overdue_q()),
-        stale=Count("id", filter=stale_q()),
+        **_progress_aggregates(today),
         due_14=Count("id", filter=Q(completion_date__gte=today, completion_date__lte=today + timedelta(days=14))
                      & ~Q(status__in=CLOSED_STATUSES)),
-        total=Count("id"),
-        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in ActionStatus.values},
     )
 
     def by(field):
@@ -145,6 +132,7 @@ def filter_counts(actions_qs):
     }
     return {
         **totals,
+        "summary": _summary_from_row(totals),
         "aim": by("outcome__aim_id"),
         "lead_agency": by("lead_agency_id"),
         "status": {value: totals[f"status_{value}"] for value in ActionStatus.values},
@@ -155,11 +143,7 @@ def filter_counts(actions_qs):
 
 def progress_breakdown(actions_qs, group_field):
     """progress_summary for each value of `group_field` (for example outcome__aim_id), in one query."""
-    aggregates = {f"status_{value}": Count("id", filter=Q(status=value)) for value in ActionStatus.values}
-    aggregates["total"] = Count("id")
-    aggregates["overdue"] = Count("id", filter=overdue_q())
-    aggregates["stale"] = Count("id", filter=stale_q())
-    rows = actions_qs.order_by().values(group_field).annotate(**aggregates)
+    rows = actions_qs.order_by().values(group_field).annotate(**_progress_aggregates())
     return {row[group_field]: _summary_from_row(row) for row in rows}
 
 

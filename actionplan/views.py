@@ -54,9 +54,11 @@ def action_plan(request, pk):
     strategy = _strategy(request, pk)
     base = access.visible_actions(request.membership).filter(strategy=strategy)
     filterset = ActionFilter(request.GET or None, queryset=base, request=request, strategy=strategy)
-    actions = selectors.annotate_flags(list(selectors.with_list_relations(filterset.qs)))
+    # The plan table does not list recommendations, so they are not fetched.
+    actions = selectors.annotate_flags(list(filterset.qs.select_related("lead_agency", "outcome__aim")))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "plan"
     descending = request.GET.get("order") == "desc"
+    counts = selectors.filter_counts(base)
     return render(
         request,
         "actionplan/plan.html",
@@ -65,8 +67,8 @@ def action_plan(request, pk):
             "filter": filterset,
             "groups": selectors.plan_groups(actions, sort=sort, descending=descending),
             "shown": len(actions),
-            "summary": selectors.progress_summary(base),
-            "facets": _facets(filterset, selectors.filter_counts(base)),
+            "summary": counts["summary"],
+            "facets": _facets(filterset, counts),
             "sorts": SORTS,
             "sort": sort,
             "descending": descending,
@@ -112,6 +114,7 @@ def action_detail(request, pk):
             "warnings": services.date_warnings(action),
             "audit_findings": findings_behind_action(request.membership, action),
             "training_needs": needs_behind_action(request.membership, action),
+            "statuses": ActionStatus.choices,
         },
     )
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplan import selectors, services
+from actionplan import services
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, ActionUpdate, ProgressSnapshot
 from actionplan.tests.factories import ActionFactory
@@ -188,3 +188,14 @@ def test_snapshot_is_one_row_per_strategy_per_day(plan):
         datetime.date(2026, 11, 20), 5, 2, 40.0)
 
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role,shown", [("member_lead", True), ("manager", True), ("member_other", False),
+                                        ("scrutineer", False)])
+def test_the_action_page_offers_the_quick_update_to_those_who_may(world, client, role, shown):
+    side = world.own
+    client.force_login(side.users[role])
+    body = client.get(reverse("action_detail", kwargs={"slug": side.slug, "pk": side.action.pk})).content.decode()
+    form_action = reverse("action_update", kwargs={"slug": side.slug, "pk": side.action.pk})
+    assert (f'action="{form_action}"' in body) is shown

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplan.models import Action, ActionStatus, ActionUpdate
-from actionplan.services import action_create, action_update_progress
+from actionplan.services import action_create, action_update_progress, progress_snapshot_take
 from audits.models import Audit, AuditStatus
 from partnership_portal.audit import record
 from partnership_portal.models import (
@@ -788,6 +788,10 @@ class Command(BaseCommand):
                     )
                 self._load()
                 self._ensure_local_data(Partnership.objects.get(slug=DEMO_SLUG))
+            # Today's figures for the progress trend; the nightly task adds one row a day from here on.
+            demo = Partnership.objects.get(slug=DEMO_SLUG)
+            for strategy_id in demo.strategies.exclude(status="superseded").values_list("pk", flat=True):
+                progress_snapshot_take(strategy_id=strategy_id, day=timezone.localdate())
         self._print_logins()
 
     # -- evidence: audit cases and findings, training needs assessment ----------
