@@ -2,7 +2,16 @@ import factory
 from factory.django import DjangoModelFactory
 
 from partnership_portal.tests.factories import PartnershipFactory
-from strategy.models import IntendedOutcome, Section, StrategicAim, Strategy, StrategyExport
+from strategy.models import (
+    GovernanceBody,
+    IntendedOutcome,
+    Measure,
+    Priority,
+    Section,
+    StrategicAim,
+    Strategy,
+    StrategyExport,
+)
 
 
 class StrategyFactory(DjangoModelFactory):
@@ -58,3 +67,34 @@ class StrategyExportFactory(DjangoModelFactory):
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
     file = factory.django.FileField(filename="export.pdf", data=b"%PDF-1.7 test document")
     page_count = 1
+
+
+class PriorityFactory(DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence", nb_words=3)
+    what_this_means = factory.Faker("paragraph")
+
+
+class GovernanceBodyFactory(DjangoModelFactory):
+    class Meta:
+        model = GovernanceBody
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    kind = "steering_group"
+    chair = "Head of Safeguarding"
+    meeting_frequency = "every six weeks"
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    outcome = factory.SubFactory(IntendedOutcomeFactory)
+    indicator = factory.Faker("sentence", nb_words=10)
+    data_source = "Children's social care records"
+    frequency = "Quarterly"
