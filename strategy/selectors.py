@@ -106,7 +106,9 @@ def strategy_completeness(strategy, slug):
     section_rows = []
     for section in section_list:
         words = word_count(section.body)
-        state = "empty" if words == 0 else "thin" if words < THIN_SECTION_WORDS else "written"
+        # A content warning is short by design; only an empty one is flagged.
+        thin = words < THIN_SECTION_WORDS and section.kind != SectionKind.CONTENT_WARNING
+        state = "empty" if words == 0 else "thin" if thin else "written"
         section_rows.append({"section": section, "words": words, "state": state,
                              "url": url("section_edit", section_pk=section.pk)})
 
@@ -133,6 +135,8 @@ def strategy_completeness(strategy, slug):
         if not outcome.measure_count:
             gaps.append((f"Intended outcome {outcome.aim.number}.{outcome.number} has no measures.",
                          url("measure_create", outcome_pk=outcome.pk)))
+
+    monitoring = next((s for s in section_list if s.template_key == "monitoring"), None)
 
     def check(label, ok, link):
         return {"label": label, "ok": ok, "url": link}
@@ -165,8 +169,8 @@ def strategy_completeness(strategy, slug):
                   bool(gov["bodies"]) and all(b.chair.strip() for b in gov["bodies"]), url("governance_list")),
             check("One body is at the top of the reporting lines", len(gov["roots"]) == 1, url("governance_list")),
             check("The monitoring and evaluation section is written",
-                  any(s.template_key == "monitoring" and word_count(s.body) >= THIN_SECTION_WORDS for s in section_list),
-                  None),
+                  monitoring is not None and word_count(monitoring.body) >= THIN_SECTION_WORDS,
+                  url("section_edit", section_pk=monitoring.pk) if monitoring else None),
         ],
     }
     criteria = [{"criterion": c, "checks": checks.get(c.code, [])} for c in SuccessCriterion.objects.all()]

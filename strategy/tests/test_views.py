@@ -171,7 +171,7 @@ class TestGovernance:
         assert body.reports_to == own.governance_body
         assert set(body.member_agencies.all()) == {own.lead_agency, own.other_agency}
         page = manager.get(url(own, "governance_list")).content.decode()
-        tree = page[page.index('class="portal-tree"'):page.index("</table>")]
+        tree = page[page.index('class="portal-tree'):page.index("</table>")]
         # The delivery group is drawn inside the steering group's branch.
         assert tree.index("Ashvale Steering Group") < tree.index("<ul", tree.index("Ashvale Steering Group")) < tree.index("Delivery Group")
 
