@@ -37,11 +37,17 @@ class SectionForm(PortalForm):
 class AimForm(PortalModelForm):
     class Meta:
         model = StrategicAim
-        fields = ["title", "what_this_means", "what_we_want_to_see"]
-        labels = {"title": "Aim"}
+        fields = ["title", "what_this_means", "what_we_want_to_see", "forms_of_abuse", "affected_groups"]
+        labels = {
+            "title": "Aim",
+            "forms_of_abuse": "Forms of child sexual abuse this aim takes up (optional)",
+            "affected_groups": "People affected that this aim responds to (optional)",
+        }
         widgets = {
             "what_this_means": forms.Textarea(attrs={"rows": 4}),
             "what_we_want_to_see": forms.Textarea(attrs={"rows": 4}),
+            "forms_of_abuse": forms.CheckboxSelectMultiple,
+            "affected_groups": forms.CheckboxSelectMultiple,
         }
 
 

@@ -144,6 +144,9 @@ class StrategicAim(models.Model):
     title = models.CharField(max_length=300)
     what_this_means = models.TextField(blank=True)
     what_we_want_to_see = models.TextField("what we want to see by the end of the strategy", blank=True)
+    # Optional tags: which forms of abuse and affected groups this aim takes up.
+    forms_of_abuse = models.ManyToManyField(FormOfAbuse, blank=True, related_name="aims")
+    affected_groups = models.ManyToManyField(AffectedGroup, blank=True, related_name="aims")
 
     history = HistoricalRecords()
 

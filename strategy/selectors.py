@@ -15,17 +15,20 @@ def word_count(text):
     return len((text or "").split())
 
 
-def aims_with_outcomes(strategy, *, with_measures=False):
-    """The strategy's aims in order, each with its outcomes (annotated with action and measure counts)."""
+def aims_with_outcomes(strategy, *, with_measures=False, with_tags=False):
+    """The strategy's aims in order, each with its outcomes (annotated with action and measure counts),
+    and optionally the outcomes' measures and the aims' coverage tags."""
     outcomes = IntendedOutcome.objects.order_by("number").annotate(
         action_count=Count("actions", distinct=True), measure_count=Count("measures", distinct=True)
     )
     if with_measures:
         outcomes = outcomes.prefetch_related(Prefetch("measures", queryset=Measure.objects.order_by("id")))
-    return list(
-        StrategicAim.objects.filter(strategy=strategy).order_by("number")
-        .prefetch_related(Prefetch("outcomes", queryset=outcomes))
+    aims = StrategicAim.objects.filter(strategy=strategy).order_by("number").prefetch_related(
+        Prefetch("outcomes", queryset=outcomes)
     )
+    if with_tags:
+        aims = aims.prefetch_related("forms_of_abuse", "affected_groups")
+    return list(aims)
 
 
 def priorities(strategy):

@@ -88,8 +88,9 @@ def section_update(*, section, actor, title, body, expected_revision):
 
 
 @transaction.atomic
-def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None):
-    """Add a strategic aim, numbered after the last one unless a number is given."""
+def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None,
+               forms_of_abuse=(), affected_groups=()):
+    """Add a strategic aim, numbered after the last one unless a number is given, with optional coverage tags."""
     if number is None:
         last = strategy.aims.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -100,6 +101,8 @@ def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_se
     aim.full_clean()
     aim._history_user = actor
     aim.save()
+    aim.forms_of_abuse.set(forms_of_abuse)
+    aim.affected_groups.set(affected_groups)
     record(actor=actor, verb="aim.created", obj=aim, partnership=strategy.partnership, summary=str(aim))
     return aim
 
@@ -352,9 +355,29 @@ def governance_body_delete(*, body, actor):
 AIM_FIELDS = ("title", "what_this_means", "what_we_want_to_see")
 
 
+def _set_tags(obj, actor, values, names, *, verb):
+    """Set the many-to-many tags named in `values` and record which changed."""
+    changes = {}
+    for name in names:
+        if name not in values:
+            continue
+        manager = getattr(obj, name)
+        before = set(manager.values_list("code", flat=True))
+        after = {item.code for item in values[name]}
+        if before != after:
+            manager.set(values[name])
+            changes[name] = {"added": sorted(after - before), "removed": sorted(before - after)}
+    if changes:
+        record(actor=actor, verb=verb, obj=obj, summary=str(obj), changes=changes)
+    return changes
+
+
 @transaction.atomic
 def aim_update(*, aim, actor, **values):
-    return _update(aim, actor, AIM_FIELDS, values, verb="aim.updated")[0]
+    """Change an aim's text and, when given, its coverage tags."""
+    aim = _update(aim, actor, AIM_FIELDS, values, verb="aim.updated")[0]
+    _set_tags(aim, actor, values, ("forms_of_abuse", "affected_groups"), verb="aim.tags_changed")
+    return aim
 
 
 @transaction.atomic
@@ -425,18 +448,8 @@ def measure_delete(*, measure, actor):
 @transaction.atomic
 def strategy_set_coverage(*, strategy, actor, forms_of_abuse, affected_groups):
     """Record which forms of abuse and affected groups the strategy addresses."""
-    changes = {}
-    for name, chosen in (("forms_of_abuse", forms_of_abuse), ("affected_groups", affected_groups)):
-        manager = getattr(strategy, name)
-        before = set(manager.values_list("code", flat=True))
-        after = {item.code for item in chosen}
-        if before != after:
-            manager.set(chosen)
-            changes[name] = {"added": sorted(after - before), "removed": sorted(before - after)}
-    if changes:
-        record(actor=actor, verb="strategy.coverage_changed", obj=strategy, partnership=strategy.partnership,
-               changes=changes)
-    return changes
+    return _set_tags(strategy, actor, {"forms_of_abuse": forms_of_abuse, "affected_groups": affected_groups},
+                     ("forms_of_abuse", "affected_groups"), verb="strategy.coverage_changed")
 
 
 def export_request(*, strategy, actor):

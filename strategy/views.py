@@ -472,7 +472,7 @@ _NUMBERING_NOTE = "Action references in the action plan are not renumbered."
 def strategy_aims(request, pk):
     strategy = _strategy(request, pk)
     return render(request, "strategy/strategy_aims.html", {
-        "strategy": strategy, "aims": selectors.aims_with_outcomes(strategy),
+        "strategy": strategy, "aims": selectors.aims_with_outcomes(strategy, with_tags=True),
         "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
         "numbering_note": _NUMBERING_NOTE,
     })
@@ -634,20 +634,22 @@ def measure_delete(request, pk, measure_pk):
 def strategy_coverage(request, pk):
     strategy = _strategy(request, pk)
     can_edit = access.can(request.membership, access.STRATEGY_EDIT, strategy)
-    form = None
     if request.method == "POST":
         access.require(request.membership, access.STRATEGY_EDIT, strategy)
+    coverage = selectors.coverage(strategy)
+    form = None
     if can_edit:
         # Not `request.POST or None`: unticking every box posts nothing, and that must still save.
         form = CoverageForm(request.POST if request.method == "POST" else None, initial={
-            "forms_of_abuse": strategy.forms_of_abuse.all(), "affected_groups": strategy.affected_groups.all(),
+            "forms_of_abuse": [item.pk for item in coverage["forms_addressed"]],
+            "affected_groups": [item.pk for item in coverage["groups_addressed"]],
         })
         if request.method == "POST" and form.is_valid():
             services.strategy_set_coverage(strategy=strategy, actor=request.user, **form.cleaned_data)
             messages.success(request, "Coverage saved.")
             return redirect(_url(request, "strategy_coverage", strategy))
     return render(request, "strategy/strategy_coverage.html", {
-        "strategy": strategy, "coverage": selectors.coverage(strategy), "form": form, "can_edit": can_edit,
+        "strategy": strategy, "coverage": coverage, "form": form, "can_edit": can_edit,
     })
 
 

@@ -225,6 +225,16 @@ class TestAimsAndOutcomes:
         assert AuditEvent.objects.get(verb="aim.updated").changes == {"title": ["Old", "New"]}
 
 
+    def test_aim_tags_are_set_and_recorded(self, actor):
+        aim = StrategicAimFactory()
+        online = FormOfAbuse.objects.get(code="online")
+        services.aim_update(aim=aim, actor=actor, forms_of_abuse=[online], affected_groups=[])
+        assert list(aim.forms_of_abuse.all()) == [online]
+        event = AuditEvent.objects.get(verb="aim.tags_changed")
+        assert event.changes == {"forms_of_abuse": {"added": ["online"], "removed": []}}
+        assert not AuditEvent.objects.filter(verb="aim.updated").exists()
+
+
 class TestMeasures:
     def test_create_update_delete(self, actor):
         outcome = IntendedOutcomeFactory()

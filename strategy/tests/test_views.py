@@ -201,6 +201,17 @@ class TestAimsAndOutcomes:
         own.aim.refresh_from_db()
         assert (own.aim.title, own.aim.what_we_want_to_see) == ("Children are safer", "See")
 
+    def test_tag_an_aim_with_forms_of_abuse_and_groups(self, manager, own):
+        cse = FormOfAbuse.objects.get(code="cse")
+        siblings = AffectedGroup.objects.get(code="siblings")
+        response = manager.post(url(own, "aim_edit", aim_pk=own.aim.pk), {
+            "title": own.aim.title, "forms_of_abuse": [cse.pk], "affected_groups": [siblings.pk],
+        })
+        assert response.status_code == 302
+        assert list(own.aim.forms_of_abuse.all()) == [cse] and list(own.aim.affected_groups.all()) == [siblings]
+        page = manager.get(url(own, "strategy_aims")).content.decode()
+        assert "Takes up" in page and cse.name in page and siblings.name in page
+
     def test_deleting_an_outcome_with_actions_is_refused_with_a_clear_message(self, manager, own):
         response = manager.post(url(own, "outcome_delete", outcome_pk=own.outcome.pk))
         assert response.status_code == 409
