@@ -310,3 +310,16 @@ def test_a_strategy_that_is_not_a_draft_cannot_be_changed(manager, own):
     assert Measure.objects.filter(pk=own.measure.pk).exists()
     page = manager.get(url(own, "strategy_vision")).content.decode()
     assert "Add a priority" not in page
+
+
+def test_viewers_read_a_published_strategy_but_not_a_draft(client, own):
+    client.force_login(own.users["viewer"])
+    assert client.get(url(own, "strategy_sections")).status_code == 404
+    own.strategy.status = "published"
+    own.strategy.save()
+    for name in ("strategy_sections", "strategy_vision", "governance_list", "strategy_aims", "measure_list",
+                 "strategy_coverage", "strategy_completeness"):
+        response = client.get(url(own, name))
+        assert response.status_code == 200, name
+        assert "/edit/" not in response.content.decode(), name
+    assert client.post(url(own, "strategy_coverage"), {}).status_code == 403
