@@ -6,12 +6,18 @@ from django.urls import reverse
 
 from actionplan.models import Action
 from actionplan.tests.factories import ActionFactory
+from strategy.models import IntendedOutcome
 from strategy.tests.factories import IntendedOutcomeFactory
 
 
 def grow_plan(side, n):
     """Bring the side's plan to n actions across 5 outcomes."""
-    outcomes = [side.outcome] + [IntendedOutcomeFactory(aim=side.aim, number=k) for k in range(2, 6)]
+    # Reuse the outcomes a previous call made: a second 2..5 would break the (deferred) unique numbering,
+    # which PostgreSQL checks when the test ends.
+    outcomes = [side.outcome] + [
+        IntendedOutcome.objects.filter(aim=side.aim, number=k).first() or IntendedOutcomeFactory(aim=side.aim, number=k)
+        for k in range(2, 6)
+    ]
     existing = Action.objects.filter(strategy=side.strategy).count()
     for i in range(existing, n):
         ActionFactory(outcome=outcomes[i % 5], lead_agency=side.lead_agency, reference=f"1.{i + 1}")
