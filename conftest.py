@@ -10,9 +10,13 @@ from audits.tests.factories import AuditFactory
 from partnership_portal.models import Role
 from partnership_portal.tests.factories import AgencyFactory, MembershipFactory, PartnershipFactory, UserFactory
 from strategy.tests.factories import (
+    GovernanceBodyFactory,
     IdentificationFigureFactory,
     IntendedOutcomeFactory,
     LocalDataPeriodFactory,
+    MeasureFactory,
+    PriorityFactory,
+    SectionFactory,
     StrategicAimFactory,
     StrategyExportFactory,
     StrategyFactory,
@@ -76,6 +80,10 @@ def build_side(prefix):
     outcome = IntendedOutcomeFactory(aim=aim, number=1)
     action = ActionFactory(outcome=outcome, lead_agency=lead, reference="1.1")
     export = StrategyExportFactory(strategy=strategy)
+    extra_section = SectionFactory(strategy=strategy, title="Voice of the child")
+    priority = PriorityFactory(strategy=strategy, number=1)
+    governance_body = GovernanceBodyFactory(strategy=strategy, name=f"{prefix} Steering Group")
+    measure = MeasureFactory(outcome=outcome)
     audit = AuditFactory(partnership=partnership)
     assessment = TrainingNeedsAssessmentFactory(partnership=partnership)
     local_period = LocalDataPeriodFactory(partnership=partnership)
@@ -84,13 +92,15 @@ def build_side(prefix):
         partnership=partnership, slug=partnership.slug, lead_agency=lead, other_agency=other, users=users,
         strategy=strategy, section=strategy.sections.first(), aim=aim, outcome=outcome, action=action,
         export=export, audit=audit, assessment=assessment, local_period=local_period, figure=figure,
+        extra_section=extra_section, priority=priority, governance_body=governance_body, measure=measure,
     )
 
 
 @pytest.fixture
 def world(db):
-    """Our partnership ("own") and another ("other"), each with a draft strategy, one action led by
-    the lead agency, a finished export, an audit and an assessment, and one user per role."""
+    """Our partnership ("own") and another ("other"), each with a draft strategy (with an extra section,
+    a priority, a governance body and a measure), one action led by the lead agency, a finished export,
+    an audit and an assessment, and one user per role."""
     return SimpleNamespace(own=build_side("Ashvale"), other=build_side("Brookfield"))
 
 

@@ -1,8 +1,9 @@
 from django import forms
 
 from partnership_portal.forms import PortalForm, PortalModelForm
+from partnership_portal.models import AffectedGroup, FormOfAbuse
 
-from .models import Section, StrategicAim, Strategy
+from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy
 
 
 class StrategyForm(PortalModelForm):
@@ -36,13 +37,80 @@ class SectionForm(PortalForm):
 class AimForm(PortalModelForm):
     class Meta:
         model = StrategicAim
-        fields = ["title", "what_this_means", "what_we_want_to_see"]
-        labels = {"title": "Aim"}
+        fields = ["title", "what_this_means", "what_we_want_to_see", "forms_of_abuse", "affected_groups"]
+        labels = {
+            "title": "Aim",
+            "forms_of_abuse": "Forms of child sexual abuse this aim takes up (optional)",
+            "affected_groups": "People affected that this aim responds to (optional)",
+        }
         widgets = {
             "what_this_means": forms.Textarea(attrs={"rows": 4}),
             "what_we_want_to_see": forms.Textarea(attrs={"rows": 4}),
+            "forms_of_abuse": forms.CheckboxSelectMultiple,
+            "affected_groups": forms.CheckboxSelectMultiple,
         }
 
 
 class OutcomeForm(PortalForm):
     text = forms.CharField(label="Intended outcome", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SectionCreateForm(PortalForm):
+    title = forms.CharField(max_length=200, label="Heading", help_text="For example: Voice of the child, Our journey so far.")
+    body = SectionForm.base_fields["body"]
+
+
+class PriorityForm(PortalModelForm):
+    class Meta:
+        model = Priority
+        fields = ["title", "what_this_means"]
+        labels = {"title": "Priority or commitment", "what_this_means": "What this means"}
+        help_texts = {"title": "A short name all partners will recognise, for example “Notice and name”."}
+        widgets = {"what_this_means": forms.Textarea(attrs={"rows": 4})}
+
+
+class GovernanceBodyForm(PortalModelForm):
+    class Meta:
+        model = GovernanceBody
+        fields = ["name", "kind", "chair", "reports_to", "member_agencies", "meeting_frequency", "purpose"]
+        labels = {"kind": "Type of body", "reports_to": "Reports to", "purpose": "Purpose and responsibilities"}
+        widgets = {
+            "member_agencies": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        bodies = strategy.governance_bodies.order_by("name")
+        if self.instance.pk:
+            bodies = bodies.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = bodies
+        self.fields["reports_to"].empty_label = "No one (this is the top body)"
+        self.fields["member_agencies"].queryset = strategy.partnership.agencies.order_by("name")
+
+
+class MeasureForm(PortalModelForm):
+    class Meta:
+        model = Measure
+        fields = ["indicator", "data_source", "collection", "collated_by", "frequency", "baseline", "target"]
+        labels = {"indicator": "Indicator"}
+        help_texts = {
+            "indicator": "What will be counted or asked, for example “children who say they felt listened to”.",
+            "baseline": "Where things stand now, with the date of the figure.",
+        }
+        widgets = {"indicator": forms.Textarea(attrs={"rows": 3})}
+
+
+class CoverageForm(PortalForm):
+    forms_of_abuse = forms.ModelMultipleChoiceField(
+        queryset=FormOfAbuse.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Forms of child sexual abuse the strategy addresses",
+    )
+    affected_groups = forms.ModelMultipleChoiceField(
+        queryset=AffectedGroup.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="People affected by child sexual abuse the strategy responds to",
+    )
+
+
+class MoveForm(PortalForm):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])

@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from partnership_portal.models import Partnership
+from partnership_portal.models import AffectedGroup, Agency, FormOfAbuse, Partnership
 
-from .template import TEMPLATE_BY_KEY, TEMPLATE_SECTIONS
+from .template import KIND_PROMPTS, TEMPLATE_BY_KEY, TEMPLATE_SECTIONS
 
 
 class StrategyStatus(models.TextChoices):
@@ -36,6 +36,9 @@ class Strategy(models.Model):
     agreed_by = models.CharField(max_length=200, blank=True, help_text="The body that approved the strategy.")
     date_launched = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    # Coverage (guide 4.1 and 4.2): what the strategy addresses; the rest is shown as not yet addressed.
+    forms_of_abuse = models.ManyToManyField(FormOfAbuse, blank=True, related_name="strategies")
+    affected_groups = models.ManyToManyField(AffectedGroup, blank=True, related_name="strategies")
     previous_version = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions"
     )
@@ -120,6 +123,16 @@ class Section(models.Model):
         return TEMPLATE_BY_KEY.get(self.template_key)
 
     @property
+    def prompts(self):
+        template = self.template
+        return template.prompts if template else KIND_PROMPTS.get(self.kind, ())
+
+    @property
+    def is_removable(self):
+        """The eleven template sections stay; the foreword, content warning, definitions and extras can go."""
+        return self.kind != SectionKind.TEMPLATE
+
+    @property
     def number(self):
         template = self.template
         return template.number if template else None
@@ -131,6 +144,9 @@ class StrategicAim(models.Model):
     title = models.CharField(max_length=300)
     what_this_means = models.TextField(blank=True)
     what_we_want_to_see = models.TextField("what we want to see by the end of the strategy", blank=True)
+    # Optional tags: which forms of abuse and affected groups this aim takes up.
+    forms_of_abuse = models.ManyToManyField(FormOfAbuse, blank=True, related_name="aims")
+    affected_groups = models.ManyToManyField(AffectedGroup, blank=True, related_name="aims")
 
     history = HistoricalRecords()
 
@@ -177,6 +193,104 @@ class IntendedOutcome(models.Model):
     @property
     def audit_partnership(self):
         return self.aim.strategy.partnership
+
+
+class Priority(models.Model):
+    """A commitment all partners have signed up to, with what it means in practice."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    what_this_means = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"], name="priority_number_unique_in_strategy",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership
+
+
+class GovernanceKind(models.TextChoices):
+    BOARD = "board", "Board"
+    EXECUTIVE = "executive", "Executive"
+    STEERING_GROUP = "steering_group", "Steering group"
+    DELIVERY_GROUP = "delivery_group", "Delivery group"
+    TASK_AND_FINISH = "task_and_finish", "Task-and-finish group"
+    OTHER = "other", "Other"
+
+
+class GovernanceBody(models.Model):
+    """A body that owns, drives or delivers the strategy, and the body it reports to."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="governance_bodies")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=GovernanceKind.choices, default=GovernanceKind.OTHER)
+    chair = models.CharField(max_length=200, blank=True, help_text="The chair's role, for example Director of Children's Services.")
+    member_agencies = models.ManyToManyField(Agency, blank=True, related_name="governance_bodies")
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reporting_bodies"
+    )
+    meeting_frequency = models.CharField(max_length=100, blank=True, help_text="For example: every six weeks.")
+    purpose = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "governance bodies"
+        constraints = [
+            models.CheckConstraint(condition=Q(reports_to__isnull=True) | ~Q(reports_to=F("id")), name="governance_body_not_reporting_to_itself"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership
+
+
+class Measure(models.Model):
+    """One line of the evaluation framework (guide 7.2): how an intended outcome is measured."""
+
+    outcome = models.ForeignKey(IntendedOutcome, on_delete=models.CASCADE, related_name="measures")
+    indicator = models.TextField()
+    data_source = models.CharField(max_length=300, blank=True)
+    collection = models.CharField("how and where it is collected", max_length=300, blank=True)
+    collated_by = models.CharField("who collates and presents it", max_length=200, blank=True)
+    frequency = models.CharField("how often", max_length=100, blank=True)
+    baseline = models.CharField(max_length=200, blank=True)
+    target = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["outcome__aim__number", "outcome__number", "id"]
+
+    def __str__(self):
+        return self.indicator[:80]
+
+    @property
+    def strategy(self):
+        return self.outcome.aim.strategy
+
+    @property
+    def audit_partnership(self):
+        return self.outcome.aim.strategy.partnership
 
 
 class ExportStatus(models.TextChoices):

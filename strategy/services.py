@@ -3,11 +3,21 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max
 
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError
 
-from .models import IntendedOutcome, Section, SectionKind, StrategicAim, Strategy
+from .models import (
+    GovernanceBody,
+    IntendedOutcome,
+    Measure,
+    Priority,
+    Section,
+    SectionKind,
+    StrategicAim,
+    Strategy,
+)
 from .template import TEMPLATE_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -85,8 +95,9 @@ def section_update(*, section, actor, title, body, expected_revision):
 
 
 @transaction.atomic
-def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None):
-    """Add a strategic aim, numbered after the last one unless a number is given."""
+def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None,
+               forms_of_abuse=(), affected_groups=()):
+    """Add a strategic aim, numbered after the last one unless a number is given, with optional coverage tags."""
     ensure_editable(strategy)
     if number is None:
         last = strategy.aims.order_by("-number").values_list("number", flat=True).first()
@@ -98,6 +109,8 @@ def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_se
     aim.full_clean()
     aim._history_user = actor
     aim.save()
+    aim.forms_of_abuse.set(forms_of_abuse)
+    aim.affected_groups.set(affected_groups)
     record(actor=actor, verb="aim.created", obj=aim, partnership=strategy.partnership, summary=str(aim))
     return aim
 
@@ -115,3 +128,346 @@ def outcome_create(*, aim, actor, text, number=None):
     outcome.save()
     record(actor=actor, verb="outcome.created", obj=outcome, partnership=aim.strategy.partnership, summary=str(outcome))
     return outcome
+
+
+# -- helpers shared by the writes below ------------------------------------------
+
+
+def _owning_strategy(obj):
+    if isinstance(obj, Strategy):
+        return obj
+    if isinstance(obj, IntendedOutcome):
+        return obj.aim.strategy
+    return obj.strategy
+
+
+def _save(obj, actor, update_fields=None):
+    ensure_editable(_owning_strategy(obj))
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save(update_fields=update_fields)
+    return obj
+
+
+def _update(obj, actor, fields, values, *, verb, summary="", check=None):
+    """Set `values` on `obj`, validate (with `check`, when given), save the changed fields and record the change.
+
+    Works on a fresh, locked copy: the caller's instance may already carry the new values (a bound
+    ModelForm writes them onto its instance), which would hide the change."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    ensure_editable(_owning_strategy(obj))
+    before = {name: getattr(obj, name) for name in fields}
+    for name in fields:
+        if name in values:
+            setattr(obj, name, values[name])
+    if check is not None:
+        check(obj)
+    obj.full_clean()
+    changes = diff(obj, fields, before)
+    if changes:
+        obj._history_user = actor
+        obj.save(update_fields=[name for name in changes])
+        record(actor=actor, verb=verb, obj=obj, summary=summary or str(obj), changes=changes)
+    return obj, changes
+
+
+def _delete(obj, actor, *, verb):
+    ensure_editable(_owning_strategy(obj))
+    # Recorded first, while the object still has its id, in the same transaction as the delete.
+    record(actor=actor, verb=verb, obj=obj, summary=str(obj))
+    obj._history_user = actor
+    obj.delete()
+
+
+def _next_number(queryset):
+    return (queryset.aggregate(last=Max("number"))["last"] or 0) + 1
+
+
+def _renumber(items, actor, field="number", start=1, step=1):
+    """Give `items` (in their new order) the numbers start, start+step, ….
+
+    The rows are first moved out of the way in one statement, so no two rows share a number
+    at any moment: this works whether or not the database can defer the unique constraint
+    (PostgreSQL defers it; SQLite does not have it). Each row is then saved, so its history
+    shows the new number.
+    """
+    if not items:
+        return
+    model = type(items[0])
+    model.objects.filter(pk__in=[item.pk for item in items]).update(**{field: F(field) + 10000})
+    for index, item in enumerate(items):
+        setattr(item, field, start + index * step)
+        item._history_user = actor
+        item.save(update_fields=[field])
+
+
+def _move(items, target, direction):
+    """`items` with `target` moved one place up or down; None when it cannot move that way."""
+    if direction not in ("up", "down"):
+        raise ValidationError("Choose whether to move up or down.")
+    items = list(items)
+    index = next(i for i, item in enumerate(items) if item.pk == target.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return None
+    items[index], items[other] = items[other], items[index]
+    return items
+
+
+def _move_within(obj, siblings, actor, direction, *, verb, label, field="number", start=1, step=1):
+    """Move `obj` one place among `siblings` (a queryset including it) and renumber them all."""
+    items = _move(siblings.select_for_update().order_by(field, "id"), obj, direction)
+    if items is None:
+        return False
+    _renumber(items, actor, field=field, start=start, step=step)
+    record(actor=actor, verb=verb, obj=obj, summary=f"{label} moved {direction}")
+    return True
+
+
+def _delete_and_renumber(obj, siblings, actor, *, verb):
+    """Delete `obj` and close the gap it leaves in the numbering of `siblings`."""
+    _delete(obj, actor, verb=verb)
+    _renumber(list(siblings.select_for_update().order_by("number")), actor)
+
+
+# -- sections ---------------------------------------------------------------------
+
+# Where the foreword, content warning and definitions go when added: before the first template section.
+_FRONT_KINDS = (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING, SectionKind.DEFINITIONS)
+
+
+@transaction.atomic
+def section_create(*, strategy, actor, kind, title, body=""):
+    """Add a foreword, content warning or definitions (one of each, placed before the template
+    sections in that order) or an extra section (placed at the end)."""
+    if kind == SectionKind.TEMPLATE:
+        raise ValidationError("The eleven template sections are created with the strategy.")
+    sections = list(Section.objects.select_for_update().filter(strategy=strategy).order_by("position", "id"))
+    if kind in _FRONT_KINDS and any(s.kind == kind for s in sections):
+        raise ValidationError(f"This strategy already has a {SectionKind(kind).label.lower()}.")
+    section = Section(strategy=strategy, kind=kind, title=title, body=body, position=0)
+    _save(section, actor)
+    if kind in _FRONT_KINDS:
+        rank = _FRONT_KINDS.index(kind)
+        index = next(
+            (i for i, s in enumerate(sections)
+             if s.kind not in _FRONT_KINDS or _FRONT_KINDS.index(s.kind) > rank),
+            len(sections),
+        )
+        sections.insert(index, section)
+    else:
+        sections.append(section)
+    _renumber(sections, actor, field="position", start=10, step=10)
+    record(actor=actor, verb="section.created", obj=section, summary=section.title)
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section, actor):
+    """Remove a foreword, content warning, definitions or extra section. Template sections stay."""
+    if not section.is_removable:
+        raise ValidationError("The eleven template sections cannot be removed; leave one empty if it does not apply yet.")
+    _delete(section, actor, verb="section.deleted")
+
+
+@transaction.atomic
+def section_move(*, section, actor, direction):
+    """Move a section one place up or down, renumbering every position of the strategy."""
+    return _move_within(section, Section.objects.filter(strategy_id=section.strategy_id), actor, direction,
+                        verb="section.moved", label=section.title, field="position", start=10, step=10)
+
+
+# -- vision and priorities -------------------------------------------------------
+
+PRIORITY_FIELDS = ("title", "what_this_means")
+
+
+@transaction.atomic
+def priority_create(*, strategy, actor, title, what_this_means=""):
+    """Add a priority (commitment), numbered after the last one."""
+    priority = Priority(strategy=strategy, title=title, what_this_means=what_this_means)
+    priority.number = _next_number(Priority.objects.select_for_update().filter(strategy=strategy))
+    _save(priority, actor)
+    record(actor=actor, verb="priority.created", obj=priority, summary=str(priority))
+    return priority
+
+
+@transaction.atomic
+def priority_update(*, priority, actor, **values):
+    return _update(priority, actor, PRIORITY_FIELDS, values, verb="priority.updated")[0]
+
+
+@transaction.atomic
+def priority_delete(*, priority, actor):
+    """Delete a priority and close the gap in the numbering."""
+    _delete_and_renumber(priority, Priority.objects.filter(strategy_id=priority.strategy_id), actor,
+                         verb="priority.deleted")
+
+
+@transaction.atomic
+def priority_move(*, priority, actor, direction):
+    return _move_within(priority, Priority.objects.filter(strategy_id=priority.strategy_id), actor, direction,
+                        verb="priority.moved", label=priority.title)
+
+
+# -- governance ------------------------------------------------------------------
+
+GOVERNANCE_FIELDS = ("name", "kind", "chair", "reports_to", "meeting_frequency", "purpose")
+
+
+def _check_reports_to(body):
+    parent = body.reports_to
+    if parent is None:
+        return
+    if parent.strategy_id != body.strategy_id:
+        raise ValidationError({"reports_to": "Choose a body of this strategy."})
+    seen = set()
+    while parent is not None and parent.pk not in seen:
+        if body.pk is not None and parent.pk == body.pk:
+            raise ValidationError({"reports_to": "A body cannot report to itself or to a body that reports to it."})
+        seen.add(parent.pk)
+        parent = parent.reports_to
+
+
+def _check_agencies(strategy, agencies):
+    if any(agency.partnership_id != strategy.partnership_id for agency in agencies):
+        raise ValidationError({"member_agencies": "Choose agencies of this partnership."})
+
+
+@transaction.atomic
+def governance_body_create(*, strategy, actor, member_agencies=(), **values):
+    """Add a governance body with its member agencies."""
+    body = GovernanceBody(strategy=strategy, **{k: v for k, v in values.items() if k in GOVERNANCE_FIELDS})
+    _check_reports_to(body)
+    _check_agencies(strategy, member_agencies)
+    _save(body, actor)
+    body.member_agencies.set(member_agencies)
+    record(actor=actor, verb="governance_body.created", obj=body, summary=body.name,
+           changes={"member_agencies": sorted(a.name for a in member_agencies)})
+    return body
+
+
+@transaction.atomic
+def governance_body_update(*, body, actor, member_agencies=None, **values):
+    """Change a governance body; refuses a reporting line that would make a loop."""
+    body, _ = _update(body, actor, GOVERNANCE_FIELDS, values, verb="governance_body.updated", check=_check_reports_to)
+    if member_agencies is not None:
+        _check_agencies(body.strategy, member_agencies)
+        before = set(body.member_agencies.values_list("pk", flat=True))
+        if before != {a.pk for a in member_agencies}:
+            body.member_agencies.set(member_agencies)
+            record(actor=actor, verb="governance_body.members_changed", obj=body, summary=body.name,
+                   changes={"member_agencies": sorted(a.name for a in member_agencies)})
+    return body
+
+
+@transaction.atomic
+def governance_body_delete(*, body, actor):
+    """Delete a body; the bodies that reported to it now report to no one until changed."""
+    _delete(body, actor, verb="governance_body.deleted")
+
+
+# -- aims and outcomes -----------------------------------------------------------
+#
+# Renumbering aims or outcomes does not change action references (1.1, 1.2 …): they are the
+# plan's own labels, quoted in minutes and reports, and are edited in the action plan.
+
+AIM_FIELDS = ("title", "what_this_means", "what_we_want_to_see")
+
+
+def _set_tags(obj, actor, values, names, *, verb):
+    """Set the many-to-many tags named in `values` and record which changed."""
+    ensure_editable(_owning_strategy(obj))
+    changes = {}
+    for name in names:
+        if name not in values:
+            continue
+        manager = getattr(obj, name)
+        before = set(manager.values_list("code", flat=True))
+        after = {item.code for item in values[name]}
+        if before != after:
+            manager.set(values[name])
+            changes[name] = {"added": sorted(after - before), "removed": sorted(before - after)}
+    if changes:
+        record(actor=actor, verb=verb, obj=obj, summary=str(obj), changes=changes)
+    return changes
+
+
+@transaction.atomic
+def aim_update(*, aim, actor, **values):
+    """Change an aim's text and, when given, its coverage tags."""
+    aim = _update(aim, actor, AIM_FIELDS, values, verb="aim.updated")[0]
+    _set_tags(aim, actor, values, ("forms_of_abuse", "affected_groups"), verb="aim.tags_changed")
+    return aim
+
+
+@transaction.atomic
+def aim_delete(*, aim, actor):
+    """Delete an aim with its outcomes and measures, unless any outcome has actions; renumber the rest."""
+    if aim.outcomes.filter(actions__isnull=False).exists():
+        raise ValidationError(
+            "This aim has intended outcomes with actions in the action plan. Move or delete those actions first."
+        )
+    _delete_and_renumber(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, verb="aim.deleted")
+
+
+@transaction.atomic
+def aim_move(*, aim, actor, direction):
+    return _move_within(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, direction,
+                        verb="aim.moved", label=aim.title)
+
+
+@transaction.atomic
+def outcome_update(*, outcome, actor, text):
+    return _update(outcome, actor, ("text",), {"text": text}, verb="outcome.updated")[0]
+
+
+@transaction.atomic
+def outcome_delete(*, outcome, actor):
+    """Delete an outcome and its measures, unless actions serve it; renumber the rest of the aim."""
+    if outcome.actions.exists():
+        raise ValidationError(
+            f"Intended outcome {outcome.reference} has actions in the action plan. "
+            "Move those actions to another outcome or delete them first."
+        )
+    _delete_and_renumber(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, verb="outcome.deleted")
+
+
+@transaction.atomic
+def outcome_move(*, outcome, actor, direction):
+    return _move_within(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, direction,
+                        verb="outcome.moved", label=outcome.reference)
+
+
+# -- measures --------------------------------------------------------------------
+
+MEASURE_FIELDS = ("indicator", "data_source", "collection", "collated_by", "frequency", "baseline", "target")
+
+
+@transaction.atomic
+def measure_create(*, outcome, actor, **values):
+    """Add a measure to an intended outcome."""
+    measure = Measure(outcome=outcome, **{k: v for k, v in values.items() if k in MEASURE_FIELDS})
+    _save(measure, actor)
+    record(actor=actor, verb="measure.created", obj=measure, summary=str(measure))
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure, actor, **values):
+    return _update(measure, actor, MEASURE_FIELDS, values, verb="measure.updated")[0]
+
+
+@transaction.atomic
+def measure_delete(*, measure, actor):
+    _delete(measure, actor, verb="measure.deleted")
+
+
+# -- coverage --------------------------------------------------------------------
+
+
+@transaction.atomic
+def strategy_set_coverage(*, strategy, actor, forms_of_abuse, affected_groups):
+    """Record which forms of abuse and affected groups the strategy addresses."""
+    return _set_tags(strategy, actor, {"forms_of_abuse": forms_of_abuse, "affected_groups": affected_groups},
+                     ("forms_of_abuse", "affected_groups"), verb="strategy.coverage_changed")

@@ -70,3 +70,27 @@ TEMPLATE_SECTIONS = (
 )
 
 TEMPLATE_BY_KEY = {section.key: section for section in TEMPLATE_SECTIONS}
+
+# Prompts for the parts around the template: the guide asks for a content warning and a shared
+# definition; the foreword and extra sections are the partnership's own.
+KIND_PROMPTS = {
+    "foreword": (
+        "Who introduces the strategy? A joint foreword from the statutory partners shows shared ownership.",
+        "Why does this matter to children and families here, and what will the partners do differently?",
+        "Thank the children, parents, victims/survivors and practitioners who helped shape it.",
+    ),
+    "content_warning": (
+        "Tell readers the document discusses child sexual abuse and may be hard to read.",
+        "Remember that some readers will have been abused themselves and may never have told anyone.",
+        "Say where they can find support, with a link or telephone number.",
+    ),
+    "definitions": (
+        "Which definition of child sexual abuse does the partnership use, and where does it come from?",
+        "Which forms and contexts of abuse does it include, in and outside the family and online?",
+        "Explain the words the strategy uses: victims/survivors, harmful sexual behaviour, telling, parents.",
+    ),
+    "extra": (
+        "Give the section a heading that says what it is about, for example \"Voice of the child\".",
+        "Use headings, lists and tables to keep it easy to read.",
+    ),
+}

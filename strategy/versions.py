@@ -142,6 +142,9 @@ COPIED = (
     CopyStep("strategy.Section", "strategy", reset={"revision": 1}),
     CopyStep("strategy.StrategicAim", "strategy"),
     CopyStep("strategy.IntendedOutcome", "aim__strategy"),
+    CopyStep("strategy.Priority", "strategy"),
+    CopyStep("strategy.GovernanceBody", "strategy"),
+    CopyStep("strategy.Measure", "outcome__aim__strategy"),
     CopyStep("actionplan.Action", "strategy", reset={"version": 1}),
 )
 

@@ -1,18 +1,88 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership_portal import access
 from partnership_portal.errors import ConflictError
 from partnership_portal.forms import apply_validation_error
 
-from . import selectors, services
-from .forms import AimForm, OutcomeForm, SectionForm, StrategyForm
+from . import language, selectors, services
+from .forms import (
+    AimForm,
+    CoverageForm,
+    GovernanceBodyForm,
+    MeasureForm,
+    MoveForm,
+    OutcomeForm,
+    PriorityForm,
+    SectionCreateForm,
+    SectionForm,
+    StrategyForm,
+)
+from .models import IntendedOutcome, Measure, SectionKind
+from .template import KIND_PROMPTS
 
 
 def _strategy(request, pk):
     return access.get_visible_or_404(access.visible_strategies(request.membership), pk=pk)
+
+
+def _editable_strategy(request, pk):
+    strategy = _strategy(request, pk)
+    access.require(request.membership, access.STRATEGY_EDIT, strategy)
+    return strategy
+
+
+def _url(request, name, strategy, **kwargs):
+    return reverse(name, kwargs={"slug": request.partnership.slug, "pk": strategy.pk, **kwargs})
+
+
+def _form_page(request, form, save, *, strategy, heading, success, redirect_to, submit, caption="", prompts=()):
+    """A form page for one record: on a valid POST call `save(cleaned_data)` (a service) and
+    redirect; otherwise show the form with its errors and everything typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to)
+    return render(request, "strategy/object_form.html", {
+        "form": form, "strategy": strategy, "heading": heading, "caption": caption, "submit": submit,
+        "cancel_url": redirect_to.split("#")[0], "prompts": prompts,
+    })
+
+
+def _delete_page(request, delete, *, strategy, heading, explanation, success, redirect_to):
+    """Confirm, then delete through the service; a refusal is shown on the page."""
+    error = None
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to)
+    return render(request, "strategy/confirm_delete.html", {
+        "strategy": strategy, "heading": heading, "explanation": explanation, "error": error,
+        "cancel_url": redirect_to.split("#")[0],
+    }, status=409 if error else 200)
+
+
+def _move_page(request, move, *, label, redirect_to, note=""):
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to move it up or down.")
+    elif move(form.cleaned_data["direction"]):
+        messages.success(request, f"{label} moved {form.cleaned_data['direction']}. {note}".strip())
+    else:
+        messages.info(request, f"{label} is already at the {'top' if form.cleaned_data['direction'] == 'up' else 'bottom'}.")
+    return redirect(redirect_to)
 
 
 @access.partnership_view
@@ -41,6 +111,7 @@ def strategy_create(request):
 def strategy_detail(request, pk):
     strategy = _strategy(request, pk)
     context = selectors.strategy_overview(strategy)
+    context["kind_labels"] = {kind: SectionKind(kind).label for kind in context["missing_kinds"]}
     context["can_edit"] = access.can(request.membership, access.STRATEGY_EDIT, strategy)
     context["can_add_actions"] = access.can(request.membership, access.ACTION_CREATE, strategy)
     context["can_export"] = access.can(request.membership, access.EXPORT_REQUEST, strategy)
@@ -91,12 +162,20 @@ def section_edit(request, pk, section_pk):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
+            findings = language.check_text(form.cleaned_data["body"])
             messages.success(request, f"“{form.cleaned_data['title']}” saved.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+            if findings:
+                messages.info(request, (
+                    f"The language check has {len(findings)} suggestion{'s' if len(findings) != 1 else ''} "
+                    "for this section. Open the section again to see them."
+                ))
+            return redirect(_url(request, "strategy_sections", strategy) + f"#section-{section.pk}")
+    body = form["body"].value() if form.is_bound else section.body
     return render(
         request,
         "strategy/section_form.html",
-        {"form": form, "strategy": strategy, "section": section, "conflict": conflict},
+        {"form": form, "strategy": strategy, "section": section, "conflict": conflict,
+         "findings": language.check_text(body)},
         status=409 if conflict else 200,
     )
 
@@ -114,7 +193,7 @@ def aim_create(request, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, "Strategic aim added.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+            return redirect(_url(request, "strategy_aims", strategy))
     return render(request, "strategy/aim_form.html", {"form": form, "strategy": strategy})
 
 
@@ -132,5 +211,394 @@ def outcome_create(request, pk, aim_pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, f"Intended outcome added to aim {aim.number}.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+            return redirect(_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}")
     return render(request, "strategy/outcome_form.html", {"form": form, "strategy": strategy, "aim": aim})
+
+
+
+
+# -- sections ----------------------------------------------------------------------
+
+
+@access.partnership_view
+def strategy_sections(request, pk):
+    strategy = _strategy(request, pk)
+    sections = selectors.sections(strategy)
+    return render(request, "strategy/strategy_sections.html", {
+        "strategy": strategy, "sections": sections,
+        "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
+        "missing_kinds": [(k, SectionKind(k).label) for k in selectors.missing_front_sections(sections)],
+    })
+
+
+_ADDABLE_KINDS = (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING, SectionKind.DEFINITIONS, SectionKind.EXTRA)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def section_create(request, pk):
+    strategy = _editable_strategy(request, pk)
+    kind = request.GET.get("kind", SectionKind.EXTRA)
+    if kind not in _ADDABLE_KINDS:
+        raise Http404("No such kind of section.")
+    label = SectionKind(kind).label
+    form = SectionCreateForm(request.POST or None, initial={"title": "" if kind == SectionKind.EXTRA else label})
+    return _form_page(
+        request, form,
+        lambda data: services.section_create(strategy=strategy, actor=request.user, kind=kind, **data),
+        strategy=strategy, heading=f"Add {'a section' if kind == SectionKind.EXTRA else label.lower()}",
+        success=f"{label} added.", redirect_to=_url(request, "strategy_sections", strategy), submit="Add section",
+        prompts=KIND_PROMPTS.get(kind, ()),
+    )
+
+
+def _section(strategy, section_pk):
+    return access.get_visible_or_404(strategy.sections.all(), pk=section_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def section_delete(request, pk, section_pk):
+    strategy = _editable_strategy(request, pk)
+    section = _section(strategy, section_pk)
+    return _delete_page(
+        request, lambda: services.section_delete(section=section, actor=request.user), strategy=strategy,
+        heading=f"Delete “{section.title}”?",
+        explanation="The section and its text will be removed from the strategy. Its history is kept.",
+        success=f"“{section.title}” deleted.", redirect_to=_url(request, "strategy_sections", strategy),
+    )
+
+
+@access.partnership_view
+@require_POST
+def section_move(request, pk, section_pk):
+    strategy = _editable_strategy(request, pk)
+    section = _section(strategy, section_pk)
+    return _move_page(
+        request, lambda d: services.section_move(section=section, actor=request.user, direction=d),
+        label=f"“{section.title}”", redirect_to=_url(request, "strategy_sections", strategy) + f"#section-{section.pk}",
+    )
+
+
+# -- vision and priorities ---------------------------------------------------------
+
+
+@access.partnership_view
+def strategy_vision(request, pk):
+    strategy = _strategy(request, pk)
+    return render(request, "strategy/strategy_vision.html", {
+        "strategy": strategy, "priorities": selectors.priorities(strategy),
+        "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def priority_create(request, pk):
+    strategy = _editable_strategy(request, pk)
+    return _form_page(
+        request, PriorityForm(request.POST or None),
+        lambda data: services.priority_create(strategy=strategy, actor=request.user, **data),
+        strategy=strategy, heading="Add a priority", success="Priority added.",
+        redirect_to=_url(request, "strategy_vision", strategy), submit="Add priority",
+    )
+
+
+def _priority(strategy, priority_pk):
+    return access.get_visible_or_404(strategy.priorities.all(), pk=priority_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def priority_edit(request, pk, priority_pk):
+    strategy = _editable_strategy(request, pk)
+    priority = _priority(strategy, priority_pk)
+    return _form_page(
+        request, PriorityForm(request.POST or None, instance=priority),
+        lambda data: services.priority_update(priority=priority, actor=request.user, **data),
+        strategy=strategy, heading=f"Change priority {priority.number}", success="Priority saved.",
+        redirect_to=_url(request, "strategy_vision", strategy), submit="Save priority",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def priority_delete(request, pk, priority_pk):
+    strategy = _editable_strategy(request, pk)
+    priority = _priority(strategy, priority_pk)
+    return _delete_page(
+        request, lambda: services.priority_delete(priority=priority, actor=request.user), strategy=strategy,
+        heading=f"Delete priority {priority.number}, “{priority.title}”?",
+        explanation="The priorities after it move up one number.",
+        success="Priority deleted.", redirect_to=_url(request, "strategy_vision", strategy),
+    )
+
+
+@access.partnership_view
+@require_POST
+def priority_move(request, pk, priority_pk):
+    strategy = _editable_strategy(request, pk)
+    priority = _priority(strategy, priority_pk)
+    return _move_page(
+        request, lambda d: services.priority_move(priority=priority, actor=request.user, direction=d),
+        label=f"“{priority.title}”", redirect_to=_url(request, "strategy_vision", strategy),
+    )
+
+
+# -- governance --------------------------------------------------------------------
+
+
+@access.partnership_view
+def governance_list(request, pk):
+    strategy = _strategy(request, pk)
+    return render(request, "strategy/governance_list.html", {
+        "strategy": strategy, **selectors.governance(strategy),
+        "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
+    })
+
+
+def _governance_save(service, **kwargs):
+    def save(data):
+        data = dict(data)
+        return service(member_agencies=list(data.pop("member_agencies")), **kwargs, **data)
+    return save
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def governance_create(request, pk):
+    strategy = _editable_strategy(request, pk)
+    return _form_page(
+        request, GovernanceBodyForm(request.POST or None, strategy=strategy),
+        _governance_save(services.governance_body_create, strategy=strategy, actor=request.user),
+        strategy=strategy, heading="Add a governance body", success="Governance body added.",
+        redirect_to=_url(request, "governance_list", strategy), submit="Add body",
+    )
+
+
+def _body(strategy, body_pk):
+    return access.get_visible_or_404(strategy.governance_bodies.all(), pk=body_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def governance_edit(request, pk, body_pk):
+    strategy = _editable_strategy(request, pk)
+    body = _body(strategy, body_pk)
+    return _form_page(
+        request, GovernanceBodyForm(request.POST or None, instance=body, strategy=strategy),
+        _governance_save(services.governance_body_update, body=body, actor=request.user),
+        strategy=strategy, heading=f"Change {body.name}", success=f"{body.name} saved.",
+        redirect_to=_url(request, "governance_list", strategy), submit="Save body",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def governance_delete(request, pk, body_pk):
+    strategy = _editable_strategy(request, pk)
+    body = _body(strategy, body_pk)
+    return _delete_page(
+        request, lambda: services.governance_body_delete(body=body, actor=request.user), strategy=strategy,
+        heading=f"Delete {body.name}?",
+        explanation="Bodies that report to it will show as reporting to no one until you change them.",
+        success=f"{body.name} deleted.", redirect_to=_url(request, "governance_list", strategy),
+    )
+
+
+# -- aims and outcomes ---------------------------------------------------------------
+
+_NUMBERING_NOTE = "Action references in the action plan are not renumbered."
+
+
+@access.partnership_view
+def strategy_aims(request, pk):
+    strategy = _strategy(request, pk)
+    return render(request, "strategy/strategy_aims.html", {
+        "strategy": strategy, "aims": selectors.aims_with_outcomes(strategy, with_tags=True),
+        "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
+        "numbering_note": _NUMBERING_NOTE,
+    })
+
+
+def _aim(strategy, aim_pk):
+    return access.get_visible_or_404(strategy.aims.all(), pk=aim_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def aim_edit(request, pk, aim_pk):
+    strategy = _editable_strategy(request, pk)
+    aim = _aim(strategy, aim_pk)
+    return _form_page(
+        request, AimForm(request.POST or None, instance=aim),
+        lambda data: services.aim_update(aim=aim, actor=request.user, **data),
+        strategy=strategy, heading=f"Change aim {aim.number}", success=f"Aim {aim.number} saved.",
+        redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}", submit="Save aim",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def aim_delete(request, pk, aim_pk):
+    strategy = _editable_strategy(request, pk)
+    aim = _aim(strategy, aim_pk)
+    return _delete_page(
+        request, lambda: services.aim_delete(aim=aim, actor=request.user), strategy=strategy,
+        heading=f"Delete aim {aim.number}, “{aim.title}”?",
+        explanation=(f"Its intended outcomes and their measures are deleted with it, and the aims after it move up "
+                     f"one number. {_NUMBERING_NOTE}"),
+        success=f"Aim {aim.number} deleted.", redirect_to=_url(request, "strategy_aims", strategy),
+    )
+
+
+@access.partnership_view
+@require_POST
+def aim_move(request, pk, aim_pk):
+    strategy = _editable_strategy(request, pk)
+    aim = _aim(strategy, aim_pk)
+    return _move_page(
+        request, lambda d: services.aim_move(aim=aim, actor=request.user, direction=d),
+        label=f"Aim “{aim.title}”", redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}",
+        note=_NUMBERING_NOTE,
+    )
+
+
+def _outcome(strategy, outcome_pk):
+    return access.get_visible_or_404(
+        IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim"), pk=outcome_pk
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def outcome_edit(request, pk, outcome_pk):
+    strategy = _editable_strategy(request, pk)
+    outcome = _outcome(strategy, outcome_pk)
+    return _form_page(
+        request, OutcomeForm(request.POST or None, initial={"text": outcome.text}),
+        lambda data: services.outcome_update(outcome=outcome, actor=request.user, text=data["text"]),
+        strategy=strategy, heading=f"Change intended outcome {outcome.reference}",
+        caption=f"Aim {outcome.aim.number}: {outcome.aim.title}", success=f"Intended outcome {outcome.reference} saved.",
+        redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{outcome.aim_id}", submit="Save outcome",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def outcome_delete(request, pk, outcome_pk):
+    strategy = _editable_strategy(request, pk)
+    outcome = _outcome(strategy, outcome_pk)
+    return _delete_page(
+        request, lambda: services.outcome_delete(outcome=outcome, actor=request.user), strategy=strategy,
+        heading=f"Delete intended outcome {outcome.reference}?",
+        explanation=(f"Its measures are deleted with it, and the outcomes after it move up one number. "
+                     f"{_NUMBERING_NOTE}"),
+        success=f"Intended outcome {outcome.reference} deleted.",
+        redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{outcome.aim_id}",
+    )
+
+
+@access.partnership_view
+@require_POST
+def outcome_move(request, pk, outcome_pk):
+    strategy = _editable_strategy(request, pk)
+    outcome = _outcome(strategy, outcome_pk)
+    return _move_page(
+        request, lambda d: services.outcome_move(outcome=outcome, actor=request.user, direction=d),
+        label=f"Intended outcome {outcome.reference}",
+        redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{outcome.aim_id}", note=_NUMBERING_NOTE,
+    )
+
+
+# -- measures ----------------------------------------------------------------------
+
+
+@access.partnership_view
+def measure_list(request, pk):
+    strategy = _strategy(request, pk)
+    return render(request, "strategy/measure_list.html", {
+        "strategy": strategy, "aims": selectors.aims_with_outcomes(strategy, with_measures=True),
+        "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def measure_create(request, pk, outcome_pk):
+    strategy = _editable_strategy(request, pk)
+    outcome = _outcome(strategy, outcome_pk)
+    return _form_page(
+        request, MeasureForm(request.POST or None),
+        lambda data: services.measure_create(outcome=outcome, actor=request.user, **data),
+        strategy=strategy, heading=f"Add a measure for outcome {outcome.reference}", caption=outcome.text[:200],
+        success=f"Measure added to outcome {outcome.reference}.",
+        redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{outcome.pk}", submit="Add measure",
+    )
+
+
+def _measure(strategy, measure_pk):
+    return access.get_visible_or_404(
+        Measure.objects.filter(outcome__aim__strategy=strategy).select_related("outcome__aim"), pk=measure_pk
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk, measure_pk):
+    strategy = _editable_strategy(request, pk)
+    measure = _measure(strategy, measure_pk)
+    return _form_page(
+        request, MeasureForm(request.POST or None, instance=measure),
+        lambda data: services.measure_update(measure=measure, actor=request.user, **data),
+        strategy=strategy, heading=f"Change a measure for outcome {measure.outcome.reference}",
+        caption=measure.outcome.text[:200], success="Measure saved.",
+        redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{measure.outcome_id}", submit="Save measure",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def measure_delete(request, pk, measure_pk):
+    strategy = _editable_strategy(request, pk)
+    measure = _measure(strategy, measure_pk)
+    return _delete_page(
+        request, lambda: services.measure_delete(measure=measure, actor=request.user), strategy=strategy,
+        heading="Delete this measure?", explanation=measure.indicator,
+        success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{measure.outcome_id}",
+    )
+
+
+# -- coverage and completeness -------------------------------------------------------
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def strategy_coverage(request, pk):
+    strategy = _strategy(request, pk)
+    can_edit = access.can(request.membership, access.STRATEGY_EDIT, strategy)
+    if request.method == "POST":
+        access.require(request.membership, access.STRATEGY_EDIT, strategy)
+    coverage = selectors.coverage(strategy)
+    form = None
+    if can_edit:
+        # Not `request.POST or None`: unticking every box posts nothing, and that must still save.
+        form = CoverageForm(request.POST if request.method == "POST" else None, initial={
+            "forms_of_abuse": [item.pk for item in coverage["forms_addressed"]],
+            "affected_groups": [item.pk for item in coverage["groups_addressed"]],
+        })
+        if request.method == "POST" and form.is_valid():
+            services.strategy_set_coverage(strategy=strategy, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Coverage saved.")
+            return redirect(_url(request, "strategy_coverage", strategy))
+    return render(request, "strategy/strategy_coverage.html", {
+        "strategy": strategy, "coverage": coverage, "form": form, "can_edit": can_edit,
+    })
+
+
+@access.partnership_view
+def strategy_completeness(request, pk):
+    strategy = _strategy(request, pk)
+    context = selectors.strategy_completeness(strategy, request.partnership.slug)
+    context["can_edit"] = access.can(request.membership, access.STRATEGY_EDIT, strategy)
+    return render(request, "strategy/strategy_completeness.html", context)

@@ -114,6 +114,14 @@ def W(**extra):
     return lambda s: {"slug": s.slug, "pk": evidence(s).assessment.pk,
                       **{k: getattr(s, v).pk for k, v in extra.items()}}
 
+MOVE = {"GET": E(anonymous=302, default=405), "POST": MANAGER_POST_DRAFT}
+
+
+def K(**objects):
+    """URL kwargs for a strategy page: the side's strategy, plus `name_pk=<attribute of the side>`."""
+    return lambda s: {"slug": s.slug, "pk": s.strategy.pk, **{k: getattr(s, v).pk for k, v in objects.items()}}
+
+
 # name: (kwargs for a side, {method: expected for own side}, {method: expected for other side} or None)
 S = lambda side: {"slug": side.slug}  # noqa: E731
 MATRIX = {
@@ -135,6 +143,47 @@ MATRIX = {
         lambda s: {"slug": s.slug, "pk": s.strategy.pk, "aim_pk": s.aim.pk},
         {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML},
     ),
+    # Strategy drafting: readers see drafts (not viewers); only the manager changes a draft.
+    "strategy_sections": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "section_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "section_delete": (K(section_pk="extra_section"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                       {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "section_move": (K(section_pk="section"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "strategy_vision": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "priority_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "priority_edit": (K(priority_pk="priority"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                      {"GET": OTHER_SIDE_HTML}),
+    "priority_delete": (K(priority_pk="priority"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                        {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "priority_move": (K(priority_pk="priority"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "governance_list": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "governance_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "governance_edit": (K(body_pk="governance_body"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                        {"GET": OTHER_SIDE_HTML}),
+    "governance_delete": (K(body_pk="governance_body"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "strategy_aims": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "aim_edit": (K(aim_pk="aim"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    # The world's aim has an outcome with an action, so deleting it is refused (409) even for the manager.
+    "aim_delete": (K(aim_pk="aim"), {"GET": MANAGER_ONLY_DRAFT, "POST": E(default=403, manager=409, viewer=404)},
+                   {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "aim_move": (K(aim_pk="aim"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "outcome_edit": (K(outcome_pk="outcome"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                     {"GET": OTHER_SIDE_HTML}),
+    "outcome_delete": (K(outcome_pk="outcome"), {"GET": MANAGER_ONLY_DRAFT,
+                                                 "POST": E(default=403, manager=409, viewer=404)},
+                       {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "outcome_move": (K(outcome_pk="outcome"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "measure_list": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "measure_create": (K(outcome_pk="outcome"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                       {"GET": OTHER_SIDE_HTML}),
+    "measure_edit": (K(measure_pk="measure"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                     {"GET": OTHER_SIDE_HTML}),
+    "measure_delete": (K(measure_pk="measure"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                       {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "strategy_coverage": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "strategy_completeness": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "export_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": EXPORT_LIST}, {"GET": OTHER_SIDE_HTML}),
     "export_create": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk},
@@ -298,6 +347,20 @@ BODIES = {
     "survey_manage": {"do": "close"},
     "api-action-detail": {"status": "on_track", "progress": 20, "narrative": "Moving."},
     "api-token": {"email": "nobody@example.org", "password": "wrong"},
+    "section_create": {"title": "Voice of the child", "body": "What children told us."},
+    "section_move": {"direction": "down"},
+    "priority_create": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
+    "priority_edit": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
+    "priority_move": {"direction": "down"},
+    "governance_create": {"name": "Delivery Group", "kind": "delivery_group"},
+    "governance_edit": {"name": "Delivery Group", "kind": "delivery_group"},
+    "aim_edit": {"title": "Children are safer"},
+    "aim_move": {"direction": "down"},
+    "outcome_edit": {"text": "More children are helped to tell."},
+    "outcome_move": {"direction": "down"},
+    "measure_create": {"indicator": "Children identified"},
+    "measure_edit": {"indicator": "Children identified"},
+    "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
 }
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from actionplan.models import Action
 from actionplan.tests.factories import ActionFactory
+from strategy.models import IntendedOutcome
 from strategy.tests.factories import IntendedOutcomeFactory
 
 
@@ -58,3 +59,58 @@ def test_query_count_does_not_grow_with_the_plan(world, client, page):
     large = count_queries(client, url)
     assert small == large, f"{page}: {small} queries at 10 actions, {large} at 500"
     assert small <= LIMITS.get(page, 15)
+
+
+def grow_strategy(side, n):
+    """Bring the side's strategy to n aims, each with two outcomes with a measure and an action, n priorities,
+    n governance bodies (each reporting to the one before, with two member agencies) and n extra sections."""
+    from partnership_portal.models import FormOfAbuse
+    from strategy.models import StrategicAim
+    from strategy.tests.factories import (
+        GovernanceBodyFactory,
+        MeasureFactory,
+        PriorityFactory,
+        SectionFactory,
+        StrategicAimFactory,
+    )
+
+    strategy = side.strategy
+    start = StrategicAim.objects.filter(strategy=strategy).count()
+    for number in range(start + 1, n + 1):
+        aim = StrategicAimFactory(strategy=strategy, number=number)
+        aim.forms_of_abuse.set(FormOfAbuse.objects.order_by("number")[:2])
+        for k in (1, 2):
+            outcome = IntendedOutcomeFactory(aim=aim, number=k)
+            MeasureFactory(outcome=outcome)
+            ActionFactory(outcome=outcome, lead_agency=side.lead_agency, reference=f"{number}.{k}")
+    for number in range(strategy.priorities.count() + 1, n + 1):
+        PriorityFactory(strategy=strategy, number=number)
+    parent = strategy.governance_bodies.order_by("-id").first()
+    for _ in range(strategy.governance_bodies.count(), n):
+        parent = GovernanceBodyFactory(strategy=strategy, reports_to=parent)
+        parent.member_agencies.set([side.lead_agency, side.other_agency])
+    for _ in range(strategy.sections.filter(kind="extra").count(), n):
+        SectionFactory(strategy=strategy, body="Our CSA work and what children told us.")
+
+
+STRATEGY_PAGES = (
+    "strategy_detail", "strategy_sections", "strategy_vision", "governance_list", "strategy_aims", "measure_list",
+    "strategy_coverage", "strategy_completeness",
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", STRATEGY_PAGES)
+@pytest.mark.parametrize("role", ["manager", "scrutineer"])
+def test_strategy_pages_do_not_grow_with_the_strategy(world, client, page, role):
+    """The overview and every drafting page answer in the same number of queries at 2 and at 25 aims."""
+    side = world.own
+    client.force_login(side.users[role])
+    url = reverse(page, kwargs={"slug": side.slug, "pk": side.strategy.pk})
+    grow_strategy(side, 2)
+    small = count_queries(client, url)
+    grow_strategy(side, 25)
+    large = count_queries(client, url)
+    print(f"{page} as {role}: {small} queries at 2 aims, {large} at 25")
+    assert small == large, f"{page}: {small} queries at 2 aims, {large} at 25"
+    assert small <= 15

@@ -12,6 +12,9 @@ from strategy.models import (
     ReviewComment,
     ReviewInvitation,
     ReviewRound,
+    GovernanceBody,
+    Measure,
+    Priority,
     Section,
     StrategicAim,
     Strategy,
@@ -141,3 +144,32 @@ class IdentificationBreakdownFactory(DjangoModelFactory):
     dimension = "gender"
     category = factory.Sequence(lambda n: f"Category {n}")
     count = 10
+class PriorityFactory(DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    strategy = factory.SubFactory(StrategyFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence", nb_words=3)
+    what_this_means = factory.Faker("paragraph")
+
+
+class GovernanceBodyFactory(DjangoModelFactory):
+    class Meta:
+        model = GovernanceBody
+
+    strategy = factory.SubFactory(StrategyFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    kind = "steering_group"
+    chair = "Head of Safeguarding"
+    meeting_frequency = "every six weeks"
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    outcome = factory.SubFactory(IntendedOutcomeFactory)
+    indicator = factory.Faker("sentence", nb_words=10)
+    data_source = "Children's social care records"
+    frequency = "Quarterly"

@@ -20,6 +20,7 @@ from actionplan.services import action_create, action_update_progress, progress_
 from audits.models import Audit, AuditStatus
 from partnership_portal.audit import record
 from partnership_portal.models import (
+    AffectedGroup,
     Agency,
     CoreComponent,
     FormOfAbuse,
@@ -43,6 +44,18 @@ from strategy.review import (
     token_hash,
 )
 from strategy.services import aim_create, outcome_create, section_update, strategy_create
+from strategy.models import GovernanceKind, SectionKind
+from strategy.services import (
+    aim_create,
+    governance_body_create,
+    measure_create,
+    outcome_create,
+    priority_create,
+    section_create,
+    section_update,
+    strategy_create,
+    strategy_set_coverage,
+)
 from workforce.models import AssessmentStatus, TrainingNeedsAssessment
 
 DEMO_SLUG = "demo"
@@ -111,12 +124,7 @@ National research suggests that at least one child in ten is sexually abused bef
     "vision": """\
 Our vision is that every child in Ashvale and Northmere grows up safe from sexual abuse, and that when abuse does happen it is noticed early, children are helped to tell, and they and their families are believed and supported to recover.
 
-All partners have signed up to four commitments:
-
-- **See the whole picture:** we look for child sexual abuse in every form and every setting, not only where it is easiest to find.
-- **Make it easier to tell:** we give children many chances to talk, and we respond calmly and without judgement when they do.
-- **Act together:** no agency works on its own; information is shared and decisions are made jointly.
-- **Learn and improve:** we check whether what we do makes a difference, and we change course when it does not.
+All partners have signed up to five commitments, set out with what each means in the table of priorities.
 
 The vision was tested with the youth council, with a parents' group run by Brightwell, and with adult victims and survivors through Northmere Survivors Together. Their words shaped the strapline.
 """,
@@ -258,6 +266,89 @@ AIMS = [
             "Audit findings and the views of children and families lead to changes in practice.",
         ],
     ),
+]
+
+# The five commitments all partners signed up to: (title, what this means).
+PRIORITIES = [
+    ("See the whole picture",
+     "We look for child sexual abuse in every form and every setting, including the family network and online, "
+     "not only where it is easiest to find."),
+    ("Make it easier to tell",
+     "Children get many chances to talk, and adults respond calmly, believe them and keep them informed."),
+    ("Act together",
+     "No agency works alone: information is shared quickly and decisions about children are made jointly."),
+    ("Support the whole family",
+     "Help reaches the child, their brothers and sisters and their parents, and continues for as long as it is needed."),
+    ("Learn and improve",
+     "We check whether what we do makes a difference, listen to children and families, and change course when it does not."),
+]
+
+# key: (name, kind, chair, reports to (key or None), member agency keys, meets, purpose)
+GOVERNANCE = {
+    "executive": (
+        "Safeguarding Children Partnership Executive", GovernanceKind.EXECUTIVE,
+        "Director of Children's Services (rotating with the ICB and police)", None, ["council", "icb", "police"],
+        "every quarter", "Owns the strategy, agrees it, and holds partners to account for delivering it.",
+    ),
+    "steering": (
+        "Child Sexual Abuse Steering Group", GovernanceKind.STEERING_GROUP,
+        "Head of Safeguarding and Quality, Children's Services", "executive",
+        ["council", "police", "icb", "trust", "schools", "probation", "brightwell", "survivors", "opcc"],
+        "every six weeks", "Drives delivery of the action plan, reviews progress and escalates risks to the Executive.",
+    ),
+    "data": (
+        "Data and Evaluation Task-and-Finish Group", GovernanceKind.TASK_AND_FINISH,
+        "Head of Performance, Northmere Vale Police", "steering", ["police", "council", "icb"],
+        "monthly until March 2027", "Builds the shared data set and the measures in the evaluation framework.",
+    ),
+    "hsb": (
+        "Harmful Sexual Behaviour Delivery Group", GovernanceKind.DELIVERY_GROUP,
+        "Service Manager, Adolescent Services", "steering", ["council", "schools", "brightwell", "trust"],
+        "every two months", "Delivers the actions on children who display harmful sexual behaviour and their families.",
+    ),
+}
+
+# (aim, outcome): [(indicator, data source, how and where collected, collated and presented by, how often, baseline, target)]
+MEASURES = {
+    (1, 1): [("Parents who say they feel confident to recognise and respond to concerns",
+              "Workshop evaluation forms", "Paper and online forms at the end of each workshop",
+              "Brightwell, to the steering group", "Every six months", "No baseline yet (first workshops 2026)",
+              "Three in four parents report higher confidence")],
+    (3, 1): [("Children's social care assessments with sexual abuse as a factor",
+              "Children's social care case records", "Monthly extract from the case management system",
+              "Partnership business unit, in the quarterly data report", "Quarterly", "318 (2025–26)",
+              "A rise each year, towards the level the prevalence estimate suggests"),
+             ("Child protection plans under the category of sexual abuse",
+              "Child protection register", "Snapshot on the last day of each quarter",
+              "Partnership business unit", "Quarterly", "37 (31 March 2026)", "A rise each year")],
+    (3, 2): [("Children who say they felt listened to and kept informed",
+              "Children's feedback survey", "Short survey offered when a case closes, online or with a worker",
+              "Children's Services participation team", "Every six months", "No baseline yet", "Eight in ten")],
+    (4, 1): [("Median wait from referral to first therapeutic session",
+              "Brightwell referral records", "Referral and appointment dates from the service's system",
+              "Brightwell, to the steering group", "Quarterly", "19 weeks (2025–26)", "8 weeks by March 2029")],
+    (5, 1): [("Staff confident to talk to a child about sexual abuse",
+              "Multi-agency staff survey", "Anonymous online survey through the portal",
+              "Partnership business unit", "Every year", "41% (spring 2026)", "70% by 2029")],
+}
+
+# Coverage: every form of abuse; every affected group but the last two, so the panel has something to show.
+COVERAGE_GROUPS_LEFT_OUT = ("families-of-abusers", "communities")
+
+# Sections around the template: (kind, title, body).
+EXTRA_SECTIONS = [
+    (SectionKind.FOREWORD, "Joint foreword", """As the three statutory safeguarding partners for Ashvale and Northmere, we are publishing this strategy together because no single agency can prevent child sexual abuse or respond to it well on its own.
+
+We are grateful to the children, parents and adult victims and survivors who told us what needs to change.
+"""),
+    (SectionKind.CONTENT_WARNING, "Content warning", """This strategy is about child sexual abuse. Some of it may be hard to read. If it brings up difficult feelings for you, please talk to someone you trust or contact Northmere Survivors Together.
+"""),
+    (SectionKind.EXTRA, "Appendix: theory of change", """| What we put in | What we do | What changes for children |
+|---|---|---|
+| Training and practice resources | Staff ask about and notice abuse | More children are identified sooner |
+| Joint decision-making at the front door | Consistent strategy discussions | Children are protected quickly |
+| Therapeutic and health pathways | Timely support for the whole family | Children and families recover |
+"""),
 ]
 
 PREVENTION = "prevention-disruption"
@@ -883,6 +974,31 @@ class Command(BaseCommand):
 
     # -- the load ----------------------------------------------------------
 
+    def _load_drafting(self, strategy, agencies, outcomes, manager):
+        """Priorities, governance, measures, coverage and the sections around the template."""
+        for title, means in PRIORITIES:
+            priority_create(strategy=strategy, actor=manager, title=title, what_this_means=means)
+        bodies = {}
+        for key, (name, kind, chair, parent, members, meets, purpose) in GOVERNANCE.items():
+            bodies[key] = governance_body_create(
+                strategy=strategy, actor=manager, name=name, kind=kind, chair=chair,
+                reports_to=bodies[parent] if parent else None, member_agencies=[agencies[k] for k in members],
+                meeting_frequency=meets, purpose=purpose,
+            )
+        for key, rows in MEASURES.items():
+            for indicator, source, collection, collated_by, frequency, baseline, target in rows:
+                measure_create(
+                    outcome=outcomes[key], actor=manager, indicator=indicator, data_source=source,
+                    collection=collection, collated_by=collated_by, frequency=frequency, baseline=baseline,
+                    target=target,
+                )
+        strategy_set_coverage(
+            strategy=strategy, actor=manager, forms_of_abuse=list(FormOfAbuse.objects.all()),
+            affected_groups=list(AffectedGroup.objects.exclude(code__in=COVERAGE_GROUPS_LEFT_OUT)),
+        )
+        for kind, title, body in EXTRA_SECTIONS:
+            section_create(strategy=strategy, actor=manager, kind=kind, title=title, body=body)
+
     def _load(self):
         if Recommendation.objects.count() < 6 or CoreComponent.objects.count() < 4:
             load_reference_data()
@@ -926,6 +1042,8 @@ class Command(BaseCommand):
                 outcomes[(aim_number, outcome_number)] = outcome_create(
                     aim=aim, actor=manager, text=text, number=outcome_number
                 )
+
+        self._load_drafting(strategy, agencies, outcomes, manager)
 
         for spec in ACTIONS:
             timing = spec["timing"] or (None,)
@@ -978,6 +1096,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {partnership.name}: {len(agencies)} agencies, {len(USERS)} users, "
             f"{strategy.aims.count()} aims, {len(outcomes)} outcomes, {strategy.actions.count()} actions, "
+            f"{len(PRIORITIES)} priorities, {len(GOVERNANCE)} governance bodies, "
+            f"{sum(len(rows) for rows in MEASURES.values())} measures, "
             f"{len(AUDITS)} audits, 1 training needs assessment."
         ))
 
