@@ -99,6 +99,14 @@ def _reference_key(action):
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts], action.pk
 
 
+def _group_by_aim(actions):
+    """[(aim, [actions])] in plan order: the compact cross-references of the component sections and annexes."""
+    groups = {}
+    for action in actions:
+        groups.setdefault(action.outcome.aim, []).append(action)
+    return list(groups.items())
+
+
 def _plan(strategy, context):
     from actionplan.models import Action
     from partnership_portal.models import CoreComponent, Recommendation
@@ -120,13 +128,15 @@ def _plan(strategy, context):
     )
     all_actions = []
     for aim in aims:
-        aim.plan_actions = []
+        aim.plan_actions, aim.plan_outcomes = [], []
         for outcome in aim.outcomes.all():
             outcome.aim = aim  # the reference label reads the aim's number without a query
-            for action in outcome.actions.all():
+            outcome.plan_actions = sorted(outcome.actions.all(), key=_reference_key)
+            for action in outcome.plan_actions:
                 action.outcome = outcome
-                aim.plan_actions.append(action)
-        aim.plan_actions.sort(key=_reference_key)
+            if outcome.plan_actions:
+                aim.plan_outcomes.append(outcome)
+            aim.plan_actions.extend(outcome.plan_actions)
         all_actions.extend(aim.plan_actions)
 
     components = list(CoreComponent.objects.order_by("number"))
@@ -140,8 +150,10 @@ def _plan(strategy, context):
             by_recommendation.setdefault(recommendation.pk, []).append(action)
     for component in components:
         component.plan_actions = by_component[component.pk]
+        component.by_aim = _group_by_aim(component.plan_actions)
     for recommendation in recommendations:
         recommendation.plan_actions = by_recommendation[recommendation.pk]
+        recommendation.by_aim = _group_by_aim(recommendation.plan_actions)
     return {
         "aims": aims,
         "actions": all_actions,

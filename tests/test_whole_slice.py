@@ -83,7 +83,7 @@ def test_it_carries_an_action_from_drafting_to_the_pdf_and_the_api(
     assert response.status_code == 302 and export.status == ExportStatus.DONE, export.error
     download = client.get(reverse("export_download", kwargs={"slug": slug, "pk": export.pk}))
     assert download["Content-Type"] == "application/pdf"
-    text = pdf_text(b"".join(download.streaming_content))
+    text = " ".join(pdf_text(b"".join(download.streaming_content)).split())
     assert "Deliver multi-agency training on talking to children" in text
     assert "Children are protected from sexual abuse in their families" in text
 

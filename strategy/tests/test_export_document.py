@@ -154,7 +154,9 @@ def test_each_core_component_section_lists_the_actions_serving_it(world):
         serving = [a for a in actions if a.core_component.code == code]
         assert serving and f"{len(serving)} action" in part
         for action in actions:
-            assert (f'<span class="ref">{action.reference}</span>' in part) == (action in serving), (key, action.reference)
+            link = f'<a class="ref" href="#action-{action.pk}">{action.reference}</a>'
+            assert (link in part) == (action in serving), (key, action.reference)
+    assert f'<dl class="plan-action" id="action-{actions[0].pk}">' in html
 
 
 def test_records_are_not_lost_when_their_section_was_removed(world):
