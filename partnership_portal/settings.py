@@ -211,11 +211,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-# Security headers. django-csp 4 policy: no inline script, no framing.
+# Security headers. django-csp 4 policy: no inline script, no framing. NONCE (not the string
+# "'nonce'", which browsers reject as an invalid source) adds a per-response nonce when a template uses one.
+from csp.constants import NONCE  # noqa: E402
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
