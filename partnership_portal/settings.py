@@ -141,7 +141,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("PLAIN_STATIC_STORAGE")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "partnership_portal.storage.PortalStaticFilesStorage"
         ),
     },
 }
