@@ -21,7 +21,10 @@ def main():
     import bench_pages
     from data import bench_partnership
 
-    print(f"Database: {url.rsplit('@', 1)[-1]}")
+    import os
+
+    print(f"Database: {url.rsplit('@', 1)[-1]}; {os.cpu_count()} CPUs, load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()) + " (figures are only comparable on a quiet machine)")
     start = time.perf_counter()
     partnerships = [bench_partnership(size) for size in SIZES]
     print(f"Benchmark data ready in {time.perf_counter() - start:.1f} s "
@@ -35,7 +38,7 @@ def main():
     if progress < 0.5:
         problems.append(f"progress endpoint at {progress:.2f} of the bare view's throughput (target ≥ 0.5)")
 
-    print("\n== Targets")
+    print(f"\n== Targets (load average now {os.getloadavg()[0]:.1f})")
     print("\n".join(f"MISSED: {p}" for p in problems) or "All met: action plan < 300 ms, every page < 500 ms, "
           "growth at most linear, equal query counts, progress ≥ half the bare view's throughput.")
 
