@@ -29,6 +29,12 @@ def with_list_relations(qs):
     return qs.select_related("lead_agency", "outcome__aim", "core_component").prefetch_related("recommendations")
 
 
+def with_table_relations(qs):
+    """What the plan tables show (lead, aim and outcome). Leaving out the core component and the
+    recommendations the tables do not show makes the 1,000-action plan about three times quicker to read."""
+    return qs.select_related("lead_agency", "outcome__aim")
+
+
 def annotate_flags(actions):
     """Set `is_overdue` and `is_stale` on each action of an evaluated list."""
     today = timezone.localdate()
@@ -44,7 +50,7 @@ def annotate_flags(actions):
 def plan_actions(membership, strategy):
     """The strategy's actions in plan order (aim, outcome, reference) with what the plan page shows."""
     qs = access.visible_actions(membership).filter(strategy=strategy)
-    return annotate_flags(list(with_list_relations(qs).order_by("outcome__aim__number", "outcome__number", "id")))
+    return annotate_flags(list(with_table_relations(qs).order_by("outcome__aim__number", "outcome__number", "id")))
 
 
 def my_agency_actions(membership):
@@ -52,7 +58,7 @@ def my_agency_actions(membership):
     qs = access.visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy__status__in=(
         "draft", "in_review", "approved", "published",
     ))
-    actions = annotate_flags(list(with_list_relations(qs.select_related("strategy")).order_by("completion_date", "id")))
+    actions = annotate_flags(list(with_table_relations(qs.select_related("strategy")).order_by("completion_date", "id")))
     actions.sort(key=lambda a: (not a.is_overdue, not a.is_stale, a.is_closed, a.completion_date or timezone.localdate().max))
     return actions
 

@@ -161,7 +161,7 @@ def target_strategy(membership, preferred=None):
     return None
 
 
-def action_from_evidence(request, *, strategy, initial, write, back_url, caption):
+def action_from_evidence(request, *, strategy, initial, write, back_url, caption, title):
     """The 'add an action' form, pre-filled from a finding or a training need; `write` links the new action."""
     access.require(request.membership, access.ACTION_CREATE, strategy)
     form = ActionForm(request.POST or None, strategy=strategy, initial=initial)
@@ -174,7 +174,7 @@ def action_from_evidence(request, *, strategy, initial, write, back_url, caption
             messages.success(request, f"Action {action.reference} added to the plan and linked.")
             return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
     return render(request, "actionplan/action_form.html", {
-        "form": form, "strategy": strategy, "from_evidence": caption, "cancel_url": back_url,
+        "form": form, "strategy": strategy, "from_evidence": caption, "cancel_url": back_url, "page_title": title,
     })
 
 
@@ -198,7 +198,7 @@ def finding_action_create(request, pk, finding_pk):
     return action_from_evidence(
         request, strategy=strategy, initial=initial,
         write=lambda d: services.finding_action_create(finding=finding, actor=request.user, **d),
-        back_url=_detail_url(request, audit),
+        back_url=_detail_url(request, audit), title="Add an action from an audit finding",
         caption=f"From the audit “{audit.title}”: {finding.get_kind_display().lower()} — {finding.text[:120]}",
     )
 

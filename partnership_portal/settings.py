@@ -143,7 +143,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("PLAIN_STATIC_STORAGE")
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "partnership_portal.storage.PortalStaticFilesStorage"
         ),
     },
 }
@@ -233,11 +233,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Security headers. django-csp 4 policy: no inline script, no framing.
+# Security headers. django-csp 4 policy: no inline script, no framing. NONCE (not the string
+# "'nonce'", which browsers reject as an invalid source) adds a per-response nonce when a template uses one.
+from csp.constants import NONCE  # noqa: E402
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -43,3 +45,10 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]
+
+# A constant JSON answer the benchmarks measure the API against (tests/benchmarks); never routed
+# unless asked for, so production has no such URL.
+if os.environ.get("PORTAL_BENCH_VIEWS") == "1":
+    from .bench import bare_json
+
+    urlpatterns.append(path("bench/bare-json/", bare_json, name="bench-bare-json"))

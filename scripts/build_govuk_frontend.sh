@@ -20,6 +20,10 @@ cat > portal.scss <<'SCSS'
 );
 SCSS
 npx sass --style=compressed --no-source-map --quiet portal.scss govuk-frontend.min.css
+# The footer's copyright crest is not vendored (see above) and the portal never shows it; drop its
+# image so collectstatic's hashed storage does not fail on a missing file.
+sed -i -E 's#(-webkit-mask-image|mask-image|background-image):url\("/static/govuk/assets/images/govuk-crest\.svg"\);?##g' govuk-frontend.min.css
+! grep -q 'govuk-crest' govuk-frontend.min.css
 out="$here/static/govuk"
 rm -rf "$out"
 mkdir -p "$out/assets/images"

@@ -209,7 +209,7 @@ def need_action_create(request, pk, need_pk):
         request, strategy=strategy, initial=initial,
         write=lambda d: services.need_action_create(need=need, actor=request.user, **d),
         back_url=_detail_url(request, assessment, "needs"),
-        caption=f"From the training needs assessment “{assessment.title}”: {need.topic}",
+        title="Add an action to meet a training need", caption=f"From the training needs assessment “{assessment.title}”: {need.topic}",
     )
 
 

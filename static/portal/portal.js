@@ -2,6 +2,14 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
+
+// A form without an action posts to the page's full address, fragment included: after the skip
+// link that is "#main-content", and the browser's jump to it on the answer page would take focus
+// away from the error summary. Post to the address without its fragment instead.
+for (const form of document.querySelectorAll("form:not([action])")) {
+  form.setAttribute("action", window.location.pathname + window.location.search);
+}
+
 initAll();
 
 // A page that is waiting for a background export checks again every few seconds.

@@ -1,0 +1,47 @@
+"""Every benchmark in one run: `make benchmarks` (needs PostgreSQL in BENCH_DATABASE_URL or DATABASE_URL).
+
+Generates (once, kept in the database) a partnership with 1,000 actions, 10,000 updates and 20 audits
+and one with 100 actions for comparison, then prints the server time of the main pages, the PDF
+export time, and the API's throughput beside a bare Django view. Figures only: nothing here is a
+test, and the targets are reported, not asserted.
+"""
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import setup_django  # noqa: E402
+
+SIZES = (100, 1000)
+
+
+def main():
+    url = setup_django.setup()
+    import bench_api
+    import bench_pages
+    from data import bench_partnership
+
+    import os
+
+    print(f"Database: {url.rsplit('@', 1)[-1]}; {os.cpu_count()} CPUs, load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()) + " (figures are only comparable on a quiet machine)")
+    start = time.perf_counter()
+    partnerships = [bench_partnership(size) for size in SIZES]
+    print(f"Benchmark data ready in {time.perf_counter() - start:.1f} s "
+          f"(sizes {', '.join(str(s) for s in SIZES)} actions, 10 updates per action, 20 audits each)")
+
+    _, problems = bench_pages.run(partnerships)
+    if "--no-export" not in sys.argv:
+        bench_pages.export_time(partnerships[0])
+    api = bench_api.run(setup_django.ROOT, partnerships)
+    progress = api[f"progress ({SIZES[-1]} actions)"][0] / api["bare"][0]
+    if progress < 0.5:
+        problems.append(f"progress endpoint at {progress:.2f} of the bare view's throughput (target ≥ 0.5)")
+
+    print(f"\n== Targets (load average now {os.getloadavg()[0]:.1f})")
+    print("\n".join(f"MISSED: {p}" for p in problems) or "All met: action plan < 300 ms, every page < 500 ms, "
+          "growth at most linear, equal query counts, progress ≥ half the bare view's throughput.")
+
+
+if __name__ == "__main__":
+    main()

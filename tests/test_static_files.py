@@ -1,0 +1,38 @@
+"""Static files as production serves them: hashed names, compressed copies, module imports rewritten."""
+import gzip
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.templatetags.static import static
+
+
+@pytest.fixture
+def collected(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    # Only the portal's own folder: the admin's and the API docs' files would only make this slow.
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STORAGES = {
+        **settings.STORAGES, "staticfiles": {"BACKEND": "partnership_portal.storage.PortalStaticFilesStorage"}
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings.STATIC_ROOT
+
+
+def test_collectstatic_hashes_and_compresses_the_portals_assets(collected):
+    paths = json.loads((collected / "staticfiles.json").read_text())["paths"]
+    for name in ("portal/portal.js", "portal/portal.css", "govuk/govuk-frontend.min.js", "govuk/govuk-frontend.min.css"):
+        hashed = paths[name]
+        assert re.search(r"\.[0-9a-f]{12}\.(js|css)$", hashed), hashed
+        assert static(name) == f"/static/{hashed}"
+        original = (collected / hashed).read_bytes()
+        assert gzip.decompress((collected / f"{hashed}.gz").read_bytes()) == original
+
+
+def test_the_module_import_in_portal_js_points_at_the_hashed_govuk_frontend(collected):
+    paths = json.loads((collected / "staticfiles.json").read_text())["paths"]
+    script = (collected / paths["portal/portal.js"]).read_text()
+    imported = re.search(r'import \{ initAll \} from "\.\./([^"]+)"', script).group(1)
+    assert imported == paths["govuk/govuk-frontend.min.js"]
+    assert (collected / imported).exists()
