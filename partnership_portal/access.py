@@ -28,6 +28,7 @@ AUDIT_VIEW = "audit.view"
 AUDIT_EDIT = "audit.edit"
 WORKFORCE_VIEW = "workforce.view"
 WORKFORCE_EDIT = "workforce.edit"
+AUDIT_LOG_VIEW = "audit_log.view"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -91,7 +92,7 @@ def can(membership, perm, obj=None):
         return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, AUDIT_LOG_VIEW):
         return bm
     raise ValueError(f"Unknown permission {perm!r}")
 
@@ -165,6 +166,15 @@ def visible_exports(membership):
     if not can(membership, EXPORT_VIEW):
         return StrategyExport.objects.none()
     return StrategyExport.objects.filter(strategy__partnership_id=membership.partnership_id)
+
+
+def visible_audit_events(membership):
+    """The partnership's audit trail and access log, for its business managers only."""
+    from .models import AuditEvent
+
+    if not can(membership, AUDIT_LOG_VIEW):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(partnership_id=membership.partnership_id)
 
 
 def _user_scope_q(user, partnership_path):

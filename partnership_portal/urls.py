@@ -17,6 +17,7 @@ router.register("actions", ActionViewSet, basename="api-action")
 
 partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
+    path("audit-log/", views.audit_log, name="audit_log"),
     path("", include("strategy.urls")),
     path("", include("actionplan.urls")),
     path("", include("audits.urls")),
@@ -28,6 +29,17 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(post_reset_login=False),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("p/<slug:slug>/", include(partnership_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
