@@ -41,6 +41,15 @@ class ActionProgressSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
 
+    def validate(self, data):
+        # Only progress may be changed through the API: a field outside this set (the action's text,
+        # lead agency, dates, version…) is refused rather than silently ignored, so a client learns
+        # at once that its change was not made.
+        extra = sorted(set(self.initial_data) - set(self.fields))
+        if extra:
+            raise serializers.ValidationError({name: ["This field cannot be changed here."] for name in extra})
+        return data
+
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Actions of the caller's partnerships. Steering group members may PATCH status, progress and a

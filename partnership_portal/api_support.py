@@ -26,3 +26,11 @@ def exception_handler(exc, context):
             status=status.HTTP_412_PRECONDITION_FAILED,
         )
     return drf_exception_handler(exc, context)
+
+
+def forbid_unknown_request_fields(result, generator, request, public):
+    """Schema post-processing: request bodies accept only the fields they declare, as the API enforces."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

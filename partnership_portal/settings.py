@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -227,6 +228,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Distinct names for the status choice sets, so the schema (and `check --deploy`) has no collisions.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnership_portal.api_support.forbid_unknown_request_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actionplan.models.ActionStatus",
         "StrategyStatusEnum": "strategy.models.StrategyStatus",
@@ -240,7 +245,8 @@ SPECTACULAR_SETTINGS = {
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # NONCE: a fresh value per response, added when a template uses request.csp_nonce.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -284,7 +290,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "username"]
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Both the sign-in form and the API token exchange pass the email address as `username`.
+AXES_USERNAME_FORM_FIELD = "username"
 
 # Password reset links stay valid for one hour.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
