@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError
+from partnership_portal.tasks_support import enqueue
 
 from .models import ExportStatus, IntendedOutcome, Section, SectionKind, StrategicAim, Strategy, StrategyExport
 from .template import TEMPLATE_SECTIONS
@@ -128,7 +129,7 @@ def export_request(*, strategy, actor):
             strategy_status=strategy.status, fingerprint=fingerprint,
         )
         record(actor=actor, verb="export.requested", obj=export, partnership=strategy.partnership)
-        transaction.on_commit(lambda: render_strategy_export.delay(export.pk))
+        transaction.on_commit(lambda: enqueue(render_strategy_export, export.pk))
     export.refresh_from_db()
     return export, True
 
