@@ -1,15 +1,22 @@
+import re
+
+import django_filters
+from django import forms
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from partnership_portal import access
-from partnership_portal.errors import ConflictError
 
 from . import selectors, services
 from .models import Action, ActionStatus
+
+
+# An If-Match header names one version of the action, as its ETag does: "3" (or W/"3").
+IF_MATCH_PATTERN = r'^\s*(W/)?"?[0-9]{1,9}"?\s*$'
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -51,12 +58,30 @@ class ActionProgressSerializer(serializers.Serializer):
         return data
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filters by id: an id that names nothing the caller can see gives an empty list, not an error."""
+
+    strategy = IdFilter(field_name="strategy_id")
+    lead_agency = IdFilter(field_name="lead_agency_id")
+    core_component = IdFilter(field_name="core_component_id")
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+
+    class Meta:
+        model = Action
+        fields = ["strategy", "status", "lead_agency", "core_component"]
+
+
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Actions of the caller's partnerships. Steering group members may PATCH status, progress and a
     narrative of the actions their agency leads; send the ETag you read as If-Match."""
 
     serializer_class = ActionSerializer
-    filterset_fields = ["strategy", "status", "lead_agency", "core_component"]
+    filterset_class = ActionFilter
 
     def get_queryset(self):
         return selectors.with_list_relations(access.actions_visible_to_user(self.request.user)).order_by("id")
@@ -76,7 +101,11 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=ActionProgressSerializer,
         responses={200: ActionSerializer},
-        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        parameters=[OpenApiParameter(
+            "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+            description='The ETag of the version you read, for example "3".',
+            pattern=IF_MATCH_PATTERN,
+        )],
     )
     def partial_update(self, request, *args, **kwargs):
         action = self.get_object()
@@ -96,10 +125,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 def _parse_if_match(value):
+    """The version named by an If-Match header; a header that names no version is bad input (400)."""
     if not value:
         return None
-    value = value.strip().removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError:
-        raise ConflictError("The If-Match header does not name a version of this action.") from None
+    if not re.match(IF_MATCH_PATTERN, value):
+        raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})
+    return int(value.strip().removeprefix("W/").strip('"'))

@@ -227,11 +227,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH /actions/{id}/ needs status and progress, so its request schema is not a partial one.
+    "COMPONENT_SPLIT_PATCH": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Distinct names for the status choice sets, so the schema (and `check --deploy`) has no collisions.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partnership_portal.api_support.forbid_unknown_request_fields",
+        "partnership_portal.api_support.document_api_contract",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actionplan.models.ActionStatus",
