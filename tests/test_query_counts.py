@@ -11,7 +11,8 @@ from strategy.tests.factories import IntendedOutcomeFactory
 
 def grow_plan(side, n):
     """Bring the side's plan to n actions across 5 outcomes."""
-    outcomes = [side.outcome] + [IntendedOutcomeFactory(aim=side.aim, number=k) for k in range(2, 6)]
+    outcomes = list(side.aim.outcomes.order_by("number"))
+    outcomes += [IntendedOutcomeFactory(aim=side.aim, number=k) for k in range(len(outcomes) + 1, 6)]
     existing = Action.objects.filter(strategy=side.strategy).count()
     for i in range(existing, n):
         ActionFactory(outcome=outcomes[i % 5], lead_agency=side.lead_agency, reference=f"1.{i + 1}")
