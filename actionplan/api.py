@@ -126,7 +126,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 def _parse_if_match(value):
     """The version named by an If-Match header; a header that names no version is bad input (400)."""
-    if not value:
+    if value is None:
         return None
     if not re.match(IF_MATCH_PATTERN, value):
         raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})

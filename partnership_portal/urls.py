@@ -47,3 +47,6 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "partnership_portal.views.not_found"
+handler500 = "partnership_portal.views.server_error"

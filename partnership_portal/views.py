@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from actionplan.selectors import progress_summary
@@ -62,3 +63,17 @@ def audit_log(request):
 def csrf_failure(request, reason=""):
     """A plain GOV.UK-styled 403 for a stale or missing form token, with no internal detail."""
     return render(request, "403_csrf.html", status=403)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (as the API's own answers are), the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 with no internal detail: JSON under /api/, the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
+    return defaults.server_error(request)

@@ -39,3 +39,19 @@ def test_the_schema_documents_error_answers_and_refuses_unknown_fields(world, ap
     for path in schema["paths"].values():
         for operation in path.values():
             assert {"401", "403", "404"} <= set(operation["responses"])
+
+
+def test_an_empty_if_match_is_bad_input(world, api_client_for):
+    api = api_client_for(world.own.users["member_lead"])
+    url = reverse("api-action-detail", kwargs={"pk": world.own.action.pk})
+    response = api.patch(url, {"status": "on_track", "progress": 10}, format="json", HTTP_IF_MATCH="")
+    assert response.status_code == 400 and "If-Match" in response.json()
+
+
+def test_a_url_under_the_api_that_matches_nothing_answers_json(world, api_client_for, client):
+    api = api_client_for(world.own.users["manager"])
+    response = api.get("/api/v1/actions/0.5/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "Page not found" in page.content.decode()

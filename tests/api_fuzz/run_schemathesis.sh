@@ -4,6 +4,10 @@
 #
 #   tests/api_fuzz/run_schemathesis.sh            (PostgreSQL on 127.0.0.1:5432 as user postgres)
 #
+# Every check runs except positive_data_acceptance, which expects any schema-valid request to
+# succeed: a stale If-Match version (412), a wrong password for the token (400) and a cancellation
+# with no reason (400) are schema-valid and must still be refused.
+#
 # Environment: FUZZ_DATABASE (default portal_fuzz; dropped and recreated), PORT (default 8208),
 # MAX_EXAMPLES (default 100), PGHOST/PGUSER. Reports go to var/api-fuzz/. Exits non-zero if any
 # role's run found a server error or a schema violation.
@@ -48,7 +52,8 @@ for who in manager member member2 scrutineer viewer; do
   echo "== schemathesis as ${who}@demo.example"
   .venv/bin/schemathesis run "$OUT/schema.json" --url "http://127.0.0.1:${PORT}" \
     -H "Authorization: Token ${TOKENS[$who]}" \
-    --phases examples,coverage,fuzzing,stateful --checks all --max-examples "$MAX_EXAMPLES" \
+    --phases examples,coverage,fuzzing,stateful --checks all --exclude-checks positive_data_acceptance \
+    --max-examples "$MAX_EXAMPLES" \
     --workers 2 --seed 20261121 --no-color --generation-database none \
     --report junit --report-junit-path "$OUT/${who}.xml" >"$OUT/${who}.txt" 2>&1
   rc=$?
