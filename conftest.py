@@ -42,6 +42,21 @@ ROLES = ("viewer", "scrutineer", "member_lead", "member_other", "manager")
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The guide's reference data comes from a data migration; a transactional test empties every table
+    when it ends, so put it back for the tests that follow."""
+    if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from partnership_portal.models import FormOfAbuse, SuccessCriterion
+
+    if not (FormOfAbuse.objects.exists() and SuccessCriterion.objects.exists()):
+        from partnership_portal.reference import load_reference_data
+
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     """Every test writes exports and uploads into its own folder."""
     settings.STORAGES = {

@@ -1,17 +1,22 @@
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as api_action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from partnership_portal import access
-from partnership_portal.errors import ConflictError
 
 from . import selectors, services
 from .filters import ActionFilter
 from .models import Action, ActionStatus, ActionUpdate
+
+
+# An If-Match header names one version of the action, as its ETag does: "3" (or W/"3").
+IF_MATCH_PATTERN = r'^\s*(W/)?"?[0-9]{1,9}"?\s*$'
 
 
 class PreconditionRequired(APIException):
@@ -63,6 +68,15 @@ class ActionProgressSerializer(serializers.Serializer):
     narrative = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
 
+    def validate(self, data):
+        # Only progress may be changed through the API: a field outside this set (the action's text,
+        # lead agency, dates, version…) is refused rather than silently ignored, so a client learns
+        # at once that its change was not made.
+        extra = sorted(set(self.initial_data) - set(self.fields))
+        if extra:
+            raise serializers.ValidationError({name: ["This field cannot be changed here."] for name in extra})
+        return data
+
 
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Actions of the caller's partnerships, filtered by strategy, aim, lead agency, status, core component,
@@ -102,7 +116,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={200: ActionSerializer},
         parameters=[OpenApiParameter(
             "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-            description='The ETag of the action as you read it, for example "3".',
+            description='The ETag of the action as you read it, for example "3".', pattern=IF_MATCH_PATTERN,
         )],
     )
     def partial_update(self, request, *args, **kwargs):
@@ -112,7 +126,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise PermissionDenied("You may update only the actions your agency leads.")
         serializer = ActionProgressSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not request.headers.get("If-Match"):
+        if request.headers.get("If-Match") is None:
             raise PreconditionRequired()
         expected = _parse_if_match(request.headers.get("If-Match"))
         services.action_update_progress(action=action, actor=request.user, expected_version=expected,
@@ -135,10 +149,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 def _parse_if_match(value):
-    if not value:
-        return None
-    value = value.strip().removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError:
-        raise ConflictError("The If-Match header does not name a version of this action.") from None
+    """The version named by an If-Match header; a header that names no version is bad input (400)."""
+    if not re.match(IF_MATCH_PATTERN, value):
+        raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})
+    return int(value.strip().removeprefix("W/").strip('"'))

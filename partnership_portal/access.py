@@ -44,6 +44,7 @@ REPORT_VIEW = "report.view"
 # Add and edit cases and findings of an audit: business managers, and steering group
 # members of an agency taking part in that audit.
 AUDIT_CONTRIBUTE = "audit.contribute"
+AUDIT_LOG_VIEW = "audit_log.view"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -111,7 +112,7 @@ def can(membership, perm, obj=None):
         return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW):
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm
@@ -232,6 +233,15 @@ def visible_exports(membership):
     if not can(membership, EXPORT_VIEW):
         return StrategyExport.objects.none()
     return StrategyExport.objects.filter(strategy__partnership_id=membership.partnership_id)
+
+
+def visible_audit_events(membership):
+    """The partnership's audit trail and access log, for its business managers only."""
+    from .models import AuditEvent
+
+    if not can(membership, AUDIT_LOG_VIEW):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(partnership_id=membership.partnership_id)
 
 
 def _user_scope_q(user, partnership_path):

@@ -32,7 +32,10 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            429: inline_serializer("TokenLockedResponse", {"detail": serializers.CharField()}),
+        },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -41,6 +44,11 @@ class ObtainTokenView(APIView):
             request, username=serializer.validated_data["email"].lower(),
             password=serializer.validated_data["password"],
         )
+        if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": "Too many attempts to sign in with this email address. Try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": ["Those sign-in details are not right."]})
         token, _ = Token.objects.get_or_create(user=user)

@@ -14,6 +14,24 @@ class CappedPageNumberPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """A page_size that is not a whole number from 1 up is bad input (400), not silently ignored."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                valid = int(raw) >= 1
+            except ValueError:
+                valid = False
+            if not valid:
+                raise ValidationError({self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 def exception_handler(exc, context):
     """Django validation errors from services become 400 with field messages; conflicts become 412."""
@@ -26,3 +44,38 @@ def exception_handler(exc, context):
             status=status.HTTP_412_PRECONDITION_FAILED,
         )
     return drf_exception_handler(exc, context)
+
+
+ERROR_RESPONSES = {
+    "400": "Bad input: the body names each field with its messages.",
+    "401": "No credentials, or a token that is not valid.",
+    "403": "The caller's role does not allow this.",
+    "404": "Not found, or outside the caller's partnerships.",
+    "429": "Too many requests; try again later.",
+}
+
+
+def document_api_contract(result, generator, request, public):
+    """Schema post-processing, so the schema says what the API does:
+
+    - request bodies accept only the fields they declare (unknown fields are refused with 400);
+    - every operation documents the error answers it can give, and PATCH the 412 for a stale If-Match."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    schemas["ErrorResponse"] = {
+        "type": "object", "additionalProperties": True,
+        "description": "A `detail` message, or field names with lists of messages.",
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": error})
+            if method == "patch":
+                responses.setdefault("412", {
+                    "description": "The record changed since the version named in If-Match.", "content": error,
+                })
+    return result

@@ -33,3 +33,28 @@ def apply_validation_error(form, error):
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class AuditLogFilterForm(PortalForm):
+    """Filters for the audit log page; every field is optional."""
+
+    kind = forms.ChoiceField(label="Kind of event", required=False)
+    verb = forms.CharField(label="Event name contains", required=False, max_length=80)
+    actor = forms.ModelChoiceField(label="Person", required=False, queryset=None, empty_label="Anyone")
+    date_from = forms.DateField(label="From (YYYY-MM-DD)", required=False)
+    date_to = forms.DateField(label="To (YYYY-MM-DD)", required=False)
+
+    def __init__(self, *args, partnership, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from .models import AuditEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any"), *AuditEvent.Kind.choices]
+        self.fields["actor"].queryset = get_user_model().objects.filter(memberships__partnership=partnership)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data

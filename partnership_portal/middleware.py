@@ -23,5 +23,91 @@ class HealthCheckMiddleware:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             from .views import healthz
 
-            return healthz(request)
+            response = healthz(request)
+            # The same protective headers as every other response.
+            response["X-Content-Type-Options"] = "nosniff"
+            response["Referrer-Policy"] = "same-origin"
+            response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+            response["Cache-Control"] = "no-store"
+            return response
         return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
+    SESSION_ABSOLUTE_LIFETIME seconds after sign-in. Token-authenticated API calls carry no session
+    and are not affected."""
+
+    STARTED, SEEN = "_portal_signed_in_at", "_portal_last_seen_at"
+    # Writing the session on every request would cost a database write each time; a minute's
+    # precision on the idle clock is enough.
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.get(self.STARTED)
+            seen = request.session.get(self.SEEN)
+            if started is None:
+                request.session[self.STARTED] = started = now
+            if seen is None:
+                seen = now
+            if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+                logout(request)
+                request.session_ended = True
+            elif now - seen >= self.TOUCH_EVERY or self.SEEN not in request.session:
+                request.session[self.SEEN] = now
+        return self.get_response(request)
+
+
+class DeniedRequestAuditMiddleware:
+    """Writes an AuditEvent of kind DENIED for every refused request of a signed-in person or token:
+    403, and 404 on partnership and API URLs (another partnership's objects answer 404).
+
+    Only the method, path (ids and slugs, never query strings or bodies) and status are kept,
+    so the access log holds no case detail or personal data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            self._record(request, response)
+        return response
+
+    def _record(self, request, response):
+        import logging
+
+        user = getattr(request, "user", None)
+        # DRF authenticates tokens inside the view; its request keeps the user on the Django request.
+        if user is None or not user.is_authenticated:
+            return
+        path = request.path
+        if response.status_code == 404 and not (path.startswith("/p/") or path.startswith("/api/")):
+            return
+        from . import access
+        from .audit import record
+        from .models import AuditEvent
+
+        match = getattr(request, "resolver_match", None)
+        slug = (match.kwargs.get("slug") if match else None) or ""
+        membership = next((m for m in access.memberships_of(user).values() if m.partnership.slug == slug), None)
+        try:
+            record(
+                actor=user, verb="request.denied", kind=AuditEvent.Kind.DENIED,
+                partnership=membership.partnership if membership else None,
+                summary=f"{request.method} {path[:250]} answered {response.status_code}",
+                changes={"url_name": (match.view_name if match else "")[:80]},
+            )
+        except Exception:  # the access log must never turn a refusal into a server error
+            logging.getLogger(__name__).exception("Could not record a denied request")

@@ -7,6 +7,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from datetime import timedelta
+
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "partnership_portal",
     "strategy",
     "actionplan",
@@ -76,7 +79,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partnership_portal.middleware.SessionLifetimeMiddleware",
     "partnership_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    "partnership_portal.middleware.DeniedRequestAuditMiddleware",
+    # Last, as django-axes requires: it answers locked-out sign-in attempts.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-in attempts for a locked-out email address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "partnership_portal.urls"
@@ -173,6 +186,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request never waits long on an unreachable broker: it falls back to running the task in-process.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": 2}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Nightly figures for the action plan's trend chart.
@@ -226,10 +243,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH /actions/{id}/ needs status and progress, so its request schema is not a partial one.
+    "COMPONENT_SPLIT_PATCH": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Distinct names for the status choice sets, so the schema (and `check --deploy`) has no collisions.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnership_portal.api_support.document_api_contract",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actionplan.models.ActionStatus",
         "StrategyStatusEnum": "strategy.models.StrategyStatus",
+        "ExportStatusEnum": "strategy.models.ExportStatus",
+        "AuditStatusEnum": "audits.models.AuditStatus",
+        "AssessmentStatusEnum": "workforce.models.AssessmentStatus",
     },
 }
 
@@ -239,6 +266,7 @@ from csp.constants import NONCE  # noqa: E402
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        # NONCE: a fresh value per response, added when a template uses request.csp_nonce.
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
@@ -257,7 +285,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request (30 minutes by default) and,
+# whatever the activity, SESSION_ABSOLUTE_LIFETIME seconds after sign-in (12 hours).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "partnership_portal.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -266,6 +301,38 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one email address
+# from one network address, that pair is locked for AXES_COOLOFF_MINUTES; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Locking the pair (not the address alone) stops guessing without letting anyone lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Both the sign-in form and the API token exchange pass the email address as `username`.
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Password reset links stay valid for one hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
+
+# Uploads: the largest file accepted, in bytes (the upload helper checks type by content).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_000_000)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
+
+# Retention, in days, per record type; the nightly task deletes or anonymises older records.
+RETENTION_DAYS = {
+    "audit_event": int(os.environ.get("RETENTION_AUDIT_EVENT_DAYS", str(6 * 365))),
+    "access_attempt": int(os.environ.get("RETENTION_ACCESS_ATTEMPT_DAYS", "90")),
+    "audit_case": int(os.environ.get("RETENTION_AUDIT_CASE_DAYS", str(2 * 365))),
+}
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "partnership_portal.tasks.apply_retention",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # Action plan: an action with no update for this many days is stale.
 ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
@@ -287,10 +354,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal data and case detail are stripped from every log line before it is written.
+    "filters": {"redact": {"()": "partnership_portal.logfilters.RedactPersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         # WeasyPrint and fontTools report every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -23,6 +23,7 @@ router.register("actions", ActionViewSet, basename="api-action")
 
 partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
+    path("audit-log/", views.audit_log, name="audit_log"),
     path("", include("strategy.urls")),
     path("", include("strategy.impact_urls")),
     path("", include("actionplan.urls")),
@@ -35,6 +36,17 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(post_reset_login=False),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/", auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("p/<slug:slug>/", include(partnership_patterns)),
     # An outside reviewer's personal link: no sign-in, the secret token is the key.
     path("review/<str:token>/", review_token, name="review_token"),
@@ -52,3 +64,5 @@ if os.environ.get("PORTAL_BENCH_VIEWS") == "1":
     from .bench import bare_json
 
     urlpatterns.append(path("bench/bare-json/", bare_json, name="bench-bare-json"))
+handler404 = "partnership_portal.views.not_found"
+handler500 = "partnership_portal.views.server_error"

@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from actionplan.selectors import progress_summary
 
-from . import access
+from . import access, selectors
+from .forms import AuditLogFilterForm
 
 
 @require_safe
@@ -40,3 +43,37 @@ def partnership_home(request):
         "partnership_portal/partnership.html",
         {"strategies": strategies, "current": current, "summary": summary},
     )
+
+
+@access.partnership_view
+@require_safe
+def audit_log(request):
+    """Who changed, read or was refused what in this partnership, for its business managers."""
+    access.require(request.membership, access.AUDIT_LOG_VIEW)
+    form = AuditLogFilterForm(request.GET or None, partnership=request.partnership)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    page = Paginator(selectors.audit_log(request.membership, **filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "partnership_portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def csrf_failure(request, reason=""):
+    """A plain GOV.UK-styled 403 for a stale or missing form token, with no internal detail."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (as the API's own answers are), the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500 with no internal detail: JSON under /api/, the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
+    return defaults.server_error(request)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError
 from partnership_portal.models import AuditEvent
+from partnership_portal.tasks_support import enqueue
 
 from .models import (
     ChallengeEntry,
@@ -53,7 +54,7 @@ def export_request(*, strategy, actor):
             strategy_status=strategy.status, fingerprint=fingerprint, content_snapshot=snapshot,
         )
         record(actor=actor, verb="export.requested", obj=export, partnership=strategy.partnership)
-        transaction.on_commit(lambda: render_strategy_export.delay(export.pk))
+        transaction.on_commit(lambda: enqueue(render_strategy_export, export.pk))
     export.refresh_from_db()
     return export, True
 
@@ -71,7 +72,7 @@ def export_retry(*, export, actor):
     current.save(update_fields=["status", "error", "started_at", "finished_at"])
     record(actor=actor, verb="export.retried", obj=current, partnership=current.strategy.partnership,
            changes={"status": [previous, ExportStatus.QUEUED]})
-    transaction.on_commit(lambda: render_strategy_export.delay(current.pk))
+    transaction.on_commit(lambda: enqueue(render_strategy_export, current.pk))
     return current
 
 

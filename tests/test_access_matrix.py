@@ -68,7 +68,13 @@ REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
 
 # URL names that answer someone who is not signed in. A page reached by a secret link belongs here
 # and nowhere else; the test below fails if the matrix lets an anonymous visitor in anywhere else.
-ANONYMOUS_ALLOWED = {"healthz", "login", "api-token", "review_token", "survey_respond"}
+# The only URLs an anonymous visitor may use: signing in and resetting a password, the API token exchange,
+# the health check, and the two links that are themselves the credential (an outside reviewer's personal
+# link and the anonymous staff survey).
+ANONYMOUS_ALLOWED = {
+    "healthz", "login", "api-token", "review_token", "survey_respond",
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+}
 
 
 def reviewed(side):
@@ -135,7 +141,12 @@ MATRIX = {
     "healthz": (lambda side: {}, {"GET": E(anonymous=200)}, None),
     "login": (lambda side: {}, {"GET": E(anonymous=200, default=302)}, None),
     "logout": (lambda side: {}, {"GET": E(anonymous=405, default=405), "POST": E(default=302)}, None),
+    "password_reset": (lambda side: {}, {"GET": E(anonymous=200), "POST": E(anonymous=302, default=302)}, None),
+    "password_reset_done": (lambda side: {}, {"GET": E(anonymous=200)}, None),
+    "password_reset_confirm": (lambda side: {"uidb64": "MQ", "token": "not-a-token"}, {"GET": E(anonymous=200)}, None),
+    "password_reset_complete": (lambda side: {}, {"GET": E(anonymous=200)}, None),
     "partnership": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
+    "audit_log": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "strategy_list": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
     "strategy_create": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "strategy_detail": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -367,6 +378,7 @@ BODIES = {
     "measure_create": {"indicator": "Children identified"},
     "measure_edit": {"indicator": "Children identified"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
+    "password_reset": {"email": "nobody@example.org"},
 }
 
 
@@ -428,3 +440,70 @@ def test_admin_is_staff_only(world, client):
 def test_the_benchmark_view_is_not_routed_unless_asked_for(client):
     assert "bench-bare-json" not in {p.name for p in get_resolver().url_patterns if isinstance(p, URLPattern)}
     assert client.get("/bench/bare-json/").status_code == 404
+# Anonymous visitors may reach these and nothing else: signing in (browser or API), resetting a
+# password, and the health check. (The anonymous staff survey joins this list when it exists.)
+# What an anonymous request to any other URL may answer: sent to sign in, or refused.
+ANONYMOUS_REFUSALS = {302, 401, 403, 404, 405}
+
+
+def _anonymous_response(client, name, method, side):
+    from django.urls import reverse
+
+    url = reverse(name, kwargs=MATRIX[name][0](side))
+    return url, getattr(client, method.lower())(url, BODIES.get(name, {}))
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - ANONYMOUS_ALLOWED))
+def test_anonymous_reaches_only_the_allow_list(world, client, name):
+    """Every URL outside the allow-list, with every method the matrix names and a few more,
+    sends an anonymous visitor to sign in or refuses them."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    methods = set(MATRIX[name][1]) | {"GET", "POST", "PUT", "PATCH", "DELETE"}
+    login_url = reverse(settings.LOGIN_URL)
+    for method in sorted(methods):
+        url, response = _anonymous_response(client, name, method, world.own)
+        assert response.status_code in ANONYMOUS_REFUSALS, f"anonymous {method} {url} answered {response.status_code}"
+        if response.status_code == 302 and name != "logout":
+            assert response["Location"].startswith(login_url), f"anonymous {method} {url} went to {response['Location']}"
+
+
+def test_the_allow_list_names_only_real_urls_that_answer():
+    assert ANONYMOUS_ALLOWED <= url_names()
+    for name in ANONYMOUS_ALLOWED:
+        assert MATRIX[name][1]["GET" if "GET" in MATRIX[name][1] else "POST"][ANON] in (200, 400, 405)
+
+
+# The "token" column: a read-only token (a viewer's or an independent scrutineer's) changes nothing.
+# Every unsafe method on every API URL is refused, on both sides, and the database is unchanged.
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+API_NAMES = sorted(n for n in url_names() if n.startswith("api-") and n != "api-token")
+
+
+def _snapshot():
+    from actionplan.models import Action, ActionUpdate
+    from strategy.models import Section, Strategy
+
+    return {
+        "actions": sorted(Action.objects.values_list("pk", "version", "status", "progress", "text")),
+        "updates": ActionUpdate.objects.count(),
+        "strategies": sorted(Strategy.objects.values_list("pk", "status", "title")),
+        "sections": sorted(Section.objects.values_list("pk", "revision")),
+    }
+
+
+@pytest.mark.parametrize("role", ["viewer", "scrutineer"])
+@pytest.mark.parametrize("name", API_NAMES)
+def test_read_only_tokens_change_nothing(world, api_client_for, name, role):
+    from django.urls import reverse
+
+    before = _snapshot()
+    api = api_client_for(world.own.users[role])
+    body = {"status": "completed", "progress": 100, "narrative": "Done.", "text": "Changed", "title": "Changed"}
+    for side_name in ("own", "other"):
+        url = reverse(name, kwargs=MATRIX[name][0](getattr(world, side_name)))
+        for method in UNSAFE:
+            response = getattr(api, method.lower())(url, body, format="json")
+            assert response.status_code in (403, 404, 405), f"{role} token {method} {url}: {response.status_code}"
+    assert _snapshot() == before

@@ -34,6 +34,7 @@ def test_business_manager_drafts_the_strategy_and_exports_it(portal, world):
     section.refresh_from_db()
     assert section.body == "Our partnership will prevent child sexual abuse and respond well when children tell."
 
+    portal.goto(f"/p/{own.slug}/strategies/{own.strategy.pk}/")
     portal.follow("Add a strategic aim")
     page.get_by_label("Aim", exact=True).fill("Children and young people are protected from child sexual abuse")
     portal.submit("Add aim")
@@ -75,11 +76,11 @@ def test_steering_member_updates_their_agencys_action_only(portal, world):
     rows = page.locator("main table tbody tr")
     assert rows.count() == 1 and own.action.reference in rows.first.inner_text()
 
-    portal.follow(f"Update action {own.action.reference}")
-    page.get_by_label("On track").check()
+    # The quick update form sits in the row of each open action.
+    page.get_by_label(f"Status of action {own.action.reference}").select_option(label="On track")
     page.get_by_label("Progress (per cent)").fill("40")
-    page.get_by_label("What has happened since the last update").fill("Two of five sessions delivered.")
-    portal.submit("Save update")
+    page.get_by_label("What has happened").fill("Two of five sessions delivered.")
+    portal.submit(f"Save update to action {own.action.reference}")
     assert page.url.endswith(f"/p/{own.slug}/my-actions/")
     assert page.get_by_text(f"Update to action {own.action.reference} saved.").is_visible()
     own.action.refresh_from_db()
@@ -87,7 +88,7 @@ def test_steering_member_updates_their_agencys_action_only(portal, world):
     assert own.action.updates.get().narrative == "Two of five sessions delivered."
 
     portal.goto(f"/p/{own.slug}/actions/{theirs.pk}/update/", expect_status=403)
-    assert page.get_by_role("heading", level=1).inner_text() == "You cannot do this"
+    assert page.get_by_role("heading", level=1).inner_text() == "You do not have permission to do that"
     theirs.refresh_from_db()
     assert theirs.updates.count() == 0
 

@@ -1,0 +1,96 @@
+"""With the broker unreachable, pages still work and an export still completes (in-process);
+an export interrupted mid-render stays retryable."""
+import contextlib
+
+import pytest
+from django.urls import reverse
+
+from partnership_portal.celery import app
+from partnership_portal.tasks_support import broker_reachable
+from strategy import services_export as services
+from strategy.models import ExportStatus, StrategyExport
+from strategy.tasks import render_strategy_export
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@contextlib.contextmanager
+def broker_down():
+    """Point Celery at a closed port, as when Redis is stopped, with tasks really sent to the broker."""
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = CLOSED_PORT_BROKER, False
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_the_broker_really_is_unreachable_in_these_tests():
+    assert broker_reachable(CLOSED_PORT_BROKER) is False
+    assert broker_reachable("memory://") is True
+
+
+def test_pages_work_with_the_broker_down(world, client):
+    client.force_login(world.own.users["manager"])
+    with broker_down():
+        for name, kwargs in [
+            ("partnership", {"slug": world.own.slug}),
+            ("strategy_detail", {"slug": world.own.slug, "pk": world.own.strategy.pk}),
+            ("action_plan", {"slug": world.own.slug, "pk": world.own.strategy.pk}),
+            ("export_list", {"slug": world.own.slug, "pk": world.own.strategy.pk}),
+            ("audit_log", {"slug": world.own.slug}),
+        ]:
+            assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+
+
+def test_an_export_request_completes_in_process_when_the_broker_is_down(
+    world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world.own.users["manager"])
+    url = reverse("export_create", kwargs={"slug": world.own.slug, "pk": world.own.strategy.pk})
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    export = StrategyExport.objects.exclude(pk=world.own.export.pk).get(strategy=world.own.strategy)
+    assert response["Location"] == reverse("export_detail", kwargs={"slug": world.own.slug, "pk": export.pk})
+    assert export.status == ExportStatus.DONE and export.page_count >= 1
+
+
+def test_an_export_interrupted_mid_render_is_rendered_when_the_task_runs_again(world):
+    """A worker killed mid-render leaves the export 'rendering'; acks_late with reject_on_worker_lost
+    hands the message to another worker, and the render service picks the export up again."""
+    export = StrategyExport.objects.create(strategy=world.own.strategy, version_label="1.0",
+                                           strategy_status="draft", status=ExportStatus.RENDERING)
+    result = render_strategy_export.apply(args=[export.pk]).get()
+    export.refresh_from_db()
+    assert result["status"] == "done" and export.status == ExportStatus.DONE
+    first_file = export.file.name
+    # Delivered twice (the first worker finished after all): the finished export is left alone.
+    render_strategy_export.apply(args=[export.pk]).get()
+    export.refresh_from_db()
+    assert export.file.name == first_file
+
+
+def test_export_tasks_are_acknowledged_late_and_requeued_if_the_worker_dies(settings):
+    assert render_strategy_export.acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_a_failed_export_can_be_asked_for_again(world, monkeypatch, django_capture_on_commit_callbacks):
+    from strategy import export as export_module
+
+    monkeypatch.setattr(export_module, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("fonts missing")))
+    with django_capture_on_commit_callbacks(execute=True):
+        failed, _ = services.export_request(strategy=world.own.strategy, actor=world.own.users["manager"])
+    failed.refresh_from_db()
+    assert failed.status == ExportStatus.FAILED
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = services.export_request(strategy=world.own.strategy, actor=world.own.users["manager"])
+    again.refresh_from_db()
+    assert created and again.status == ExportStatus.DONE
