@@ -23,10 +23,13 @@ def load_reference_data(get_model=None):
     counts = {}
     for key, model_name in MODEL_KEYS.items():
         model = get_model("partnership_portal", model_name)
-        for item in data[key]:
+        for position, item in enumerate(data[key], start=1):
+            # Ids follow the file's order, so they are the same in every database, including one
+            # whose tables were emptied and loaded again (as between tests).
             model.objects.update_or_create(
                 code=item["code"],
                 defaults={k: item.get(k, "") for k in ("number", "name", "description", "source")},
+                create_defaults={"id": position, **{k: item.get(k, "") for k in ("number", "name", "description", "source")}},
             )
         counts[model_name] = len(data[key])
     return counts

@@ -4,9 +4,13 @@ import pytest
 from partnership_portal.tests.factories import TEST_PASSWORD
 
 # GOV.UK Frontend shows focus as a yellow (#ffdd00) outline, box shadow or background.
+# A GOV.UK checkbox or radio draws its focus ring on the label's ::before box instead.
 FOCUS_IS_VISIBLE = """() => {
-  const el = document.activeElement, s = getComputedStyle(el);
+  const el = document.activeElement;
+  const choice = el.matches('.govuk-checkboxes__input, .govuk-radios__input') && el.labels && el.labels[0];
+  const s = choice ? getComputedStyle(el.labels[0], '::before') : getComputedStyle(el);
   const yellow = v => v.includes('255, 221, 0');
+  if (choice) return el.matches(':focus-visible') && (yellow(s.boxShadow) || yellow(s.outlineColor) || yellow(s.borderColor));
   return el.matches(':focus-visible') && (
     (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && yellow(s.outlineColor))
     || yellow(s.backgroundColor) || yellow(s.boxShadow) || (s.boxShadow !== 'none' && yellow(s.outlineColor)));
@@ -35,7 +39,7 @@ def test_a_main_form_works_with_the_keyboard_alone(portal, world):
 
     # Tab through the form to its submit button, checking every stop shows its focus.
     stops = []
-    for _ in range(12):
+    for _ in range(40):
         page.keyboard.press("Tab")
         stops.append(focused(page))
         assert page.evaluate(FOCUS_IS_VISIBLE), f"focus not visible on {stops[-1]}"
