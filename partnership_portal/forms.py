@@ -3,6 +3,22 @@ from crispy_forms_gds.layout import Size
 from django import forms
 
 
+_DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def _name_required_messages(form):
+    """Replace "This field is required." with a message that names the field, as the error summary lists
+    messages without their labels: "Enter the title", "Select the lead agency"."""
+    for name, field in form.fields.items():
+        if str(field.error_messages.get("required", "")) != _DEFAULT_REQUIRED:
+            continue
+        label = str(field.label or name.replace("_", " ")).split(" (")[0].strip().rstrip(":")
+        if not label:
+            continue
+        choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField))
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label[0].lower() + label[1:]}"
+
+
 class PortalFormMixin:
     """GOV.UK Design System rendering for every form: labels, hints, errors beside fields, error summary."""
 
@@ -12,6 +28,7 @@ class PortalFormMixin:
 
     def make_helper(self):
         """(Re)build the crispy layout; call again after adding fields in a subclass's __init__."""
+        _name_required_messages(self)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL

@@ -7,6 +7,8 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from actionplan.selectors import progress_summary
+from strategy.dashboard import current_strategy
+from strategy.selectors_review import open_review_requests
 
 from . import access, selectors
 from .forms import AuditLogFilterForm
@@ -36,12 +38,15 @@ def home(request):
 def partnership_home(request):
     membership = request.membership
     strategies = list(access.visible_strategies(membership).order_by("-period_start", "-created_at"))
-    current = next((s for s in strategies if s.status != "superseded"), None)
+    current = current_strategy(membership)
     summary = progress_summary(access.visible_actions(membership).filter(strategy=current)) if current else None
     return render(
         request,
         "partnership_portal/partnership.html",
-        {"strategies": strategies, "current": current, "summary": summary},
+        {
+            "strategies": strategies, "current": current, "summary": summary,
+            "review_requests": open_review_requests(membership),
+        },
     )
 
 

@@ -153,8 +153,16 @@ def local_data_for_export(strategy):
 
 
 def current_strategy(membership):
-    """The newest strategy the member may see that has not been superseded."""
-    return access.visible_strategies(membership).exclude(status="superseded").order_by("-period_start", "-created_at").first()
+    """The strategy the partnership is working to: the published one, else the approved one, else the newest
+    draft or version in review. A new draft never hides the live plan."""
+    from django.db.models import Case, IntegerField, When
+
+    live_first = Case(When(status="published", then=0), When(status="approved", then=1), default=2,
+                      output_field=IntegerField())
+    return (
+        access.visible_strategies(membership).exclude(status="superseded")
+        .order_by(live_first, "-period_start", "-created_at").first()
+    )
 
 
 def _status_groups(rows, key, label):

@@ -1,6 +1,7 @@
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
+from django.utils import timezone
 
 from partnership_portal.forms import PortalForm
 from partnership_portal.models import Membership
@@ -15,6 +16,12 @@ class ReviewRoundForm(PortalForm):
         help_text="What you would like reviewers to look at in particular.",
     )
     respond_by = DateInputField(label="Respond by (optional)", required=False, require_all_fields=False)
+
+    def clean_respond_by(self):
+        respond_by = self.cleaned_data.get("respond_by")
+        if respond_by and respond_by < timezone.localdate():
+            raise forms.ValidationError("The date to respond by must be today or in the future.")
+        return respond_by
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

@@ -241,3 +241,15 @@ def record_history(obj):
 
 
 _HISTORY_IGNORED = {"updated_at", "revision", "version"}
+
+
+def open_review_requests(membership):
+    """The open review rounds this member has been invited to and not yet answered, for their home page."""
+    from .models import ReviewInvitation
+
+    return list(
+        ReviewInvitation.objects.filter(
+            user_id=membership.user_id, round__strategy__partnership_id=membership.partnership_id,
+            round__status="open", responded_at__isnull=True,
+        ).select_related("round__strategy").order_by("round__respond_by", "round_id")
+    )

@@ -51,7 +51,9 @@ def export_create(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.EXPORT_REQUEST, strategy)
     export, created = services_export.export_request(strategy=strategy, actor=request.user)
-    if created:
+    if created and export.status == "done":
+        messages.success(request, "The document is ready to download.")
+    elif created:
         messages.success(request, "The document is being prepared. This page shows when it is ready.")
     elif export.in_progress:
         messages.info(request, "This content is already being prepared. This page shows when it is ready.")

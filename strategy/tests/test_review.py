@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partnership_portal.models import AuditEvent, Membership, SuccessCriterion
 from strategy import review
@@ -38,12 +39,12 @@ def test_it_opens_a_round_and_puts_the_draft_in_review(world, client):
     client.force_login(side.users["manager"])
     response = client.post(url("review_open", side, pk=side.strategy.pk), {
         "title": "Steering group review", "message": "Look at the aims.",
-        "respond_by_0": "30", "respond_by_1": "4", "respond_by_2": "2026",
+        "respond_by_0": "30", "respond_by_1": "4", "respond_by_2": str(timezone.localdate().year + 1),
     })
     review_round = ReviewRound.objects.get(strategy=side.strategy)
     assert response.status_code == 302
     assert response["Location"] == url("review_invite", side, pk=review_round.pk)
-    assert (review_round.title, review_round.status, str(review_round.respond_by)) == ("Steering group review", "open", "2026-04-30")
+    assert (review_round.title, review_round.status, str(review_round.respond_by)) == ("Steering group review", "open", f"{timezone.localdate().year + 1}-04-30")
     side.strategy.refresh_from_db()
     assert side.strategy.status == StrategyStatus.IN_REVIEW
     verbs = set(AuditEvent.objects.filter(partnership=side.partnership).values_list("verb", flat=True))
@@ -350,3 +351,15 @@ def test_the_round_list_shows_each_person_their_part(world, client):
     client.force_login(side.users["scrutineer"])
     page = client.get(url("review_list", side, pk=side.strategy.pk)).content.decode()
     assert grid in page and url("review_open", side, pk=side.strategy.pk) not in page
+
+
+def test_a_respond_by_date_in_the_past_is_refused_and_the_form_kept(world, client):
+    side = world.own
+    client.force_login(side.users["manager"])
+    response = client.post(reverse("review_open", kwargs={"slug": side.slug, "pk": side.strategy.pk}), {
+        "title": "Late review", "respond_by_0": "1", "respond_by_1": "1", "respond_by_2": "2020",
+    })
+    assert response.status_code == 200
+    assert "The date to respond by must be today or in the future." in response.content.decode()
+    assert 'value="Late review"' in response.content.decode()
+    assert not side.strategy.review_rounds.exists()
