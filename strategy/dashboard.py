@@ -205,38 +205,48 @@ def recommendations_coverage(strategy):
 
 
 def coverage_of_forms_and_groups(strategy):
-    """Which forms of abuse and affected groups the strategy addresses, once the strategy records them.
+    """Which forms of abuse and affected groups the strategy addresses, as [(item, addressed)] (two queries).
 
-    Returns None while the strategy has no coverage relations, so the dashboard says so.
+    Returns None while the strategy records none of either, so the dashboard says so.
     """
-    forms = getattr(strategy, "forms_of_abuse", None)
-    groups = getattr(strategy, "affected_groups", None)
-    if forms is None or groups is None:
-        return None
-    from partnership_portal.models import AffectedGroup, FormOfAbuse
+    from .selectors import coverage_flags
 
-    covered_forms = set(forms.values_list("pk", flat=True))
-    covered_groups = set(groups.values_list("pk", flat=True))
+    cov = coverage_flags(strategy)
+    if not cov["forms_addressed"] and not cov["groups_addressed"]:
+        return None
     return {
-        "forms": [(f, f.pk in covered_forms) for f in FormOfAbuse.objects.order_by("number")],
-        "groups": [(g, g.pk in covered_groups) for g in AffectedGroup.objects.order_by("number")],
+        "forms": [(f, f.addressed) for f in (*cov["forms_addressed"], *cov["forms_missing"])],
+        "groups": [(g, g.addressed) for g in (*cov["groups_addressed"], *cov["groups_missing"])],
     }
 
 
+# Enough nightly snapshots for a readable chart.
+DASHBOARD_SNAPSHOTS = 30
+
+
 def progress_snapshots(strategy):
-    """The nightly plan progress snapshots as [{"date", "counts"}], once they are kept; [] until then."""
-    return []
+    """The latest nightly plan progress snapshots, oldest first, as [{"date", "counts"}] (one query)."""
+    from actionplan.selectors import progress_trend
+
+    return [{"date": s.date, "counts": s.by_status} for s in progress_trend(strategy, limit=DASHBOARD_SNAPSHOTS)]
 
 
 def latest_measures(strategy):
-    """Each measure of the evaluation framework with its latest value against its target, once measures are
-    recorded, as [{"measure", "chart"}] where chart is charts.measure_series_chart(...); [] until then."""
-    return []
+    """Each measure of the evaluation framework with its baseline and target, in framework order, as
+    [{"measure", "baseline", "target", "chart"}] (one query). `chart` stays None until measures have data
+    points over time to plot with charts.measure_series_chart(...)."""
+    from .models import Measure
+
+    measures = Measure.objects.filter(outcome__aim__strategy=strategy).select_related("outcome__aim")
+    return [{"measure": m, "baseline": m.baseline, "target": m.target, "chart": None} for m in measures]
 
 
 def training_needs_without_actions(membership):
-    """Training needs identified by the assessment that no action answers yet, once needs are recorded; [] until then."""
-    return []
+    """Training needs found by the assessments the member may see that no action answers yet (one query;
+    none for members without the workforce view)."""
+    from workforce.selectors import needs_without_actions
+
+    return needs_without_actions(membership)
 
 
 def dashboard(membership):

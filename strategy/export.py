@@ -19,7 +19,16 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from .models import IntendedOutcome, PartnershipBranding, Section, SectionKind, StrategicAim, StrategyStatus
+from . import selectors
+from .models import (
+    IntendedOutcome,
+    Measure,
+    PartnershipBranding,
+    Section,
+    SectionKind,
+    StrategicAim,
+    StrategyStatus,
+)
 from .template import TEMPLATE_SECTIONS
 
 DEFAULT_ACCENT = "#1d4f91"
@@ -27,16 +36,16 @@ FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategySta
 
 # Records rendered inside a template section, after its narrative, in this order.
 SECTION_PARTS = {
-    "vision": ("export/_vision.html",),  # then the priorities/commitments include
-    "governance": (),  # governance bodies (list and diagram)
+    "vision": ("export/_vision.html", "export/_priorities.html"),
+    "governance": ("export/_governance.html",),
     "local_context": ("export/_local_data.html", "export/_audit_findings.html"),
     "aims_outcomes": ("export/_aims.html",),
     "prevention_disruption": ("export/_component_actions.html",),
     "identification": ("export/_component_actions.html",),
     "supportive_response": ("export/_component_actions.html",),
-    "workforce": ("export/_component_actions.html",),  # then the training needs summary include
+    "workforce": ("export/_component_actions.html", "export/_training_needs.html"),
     "action_plan": ("export/_action_plan.html",),
-    "monitoring": (),  # the evaluation framework (outcomes and measures)
+    "monitoring": ("export/_evaluation.html",),
 }
 
 # The template section that presents each core component's actions.
@@ -47,11 +56,11 @@ COMPONENT_SECTIONS = {
     "workforce": "workforce-development",
 }
 
-# Annexes after the last section: (anchor, title, include). Forms and groups coverage,
-# the audit findings grid and the training needs summary take their place here.
+# Annexes after the last section: (anchor, title, include).
 ANNEXES = (
     ("annex-recommendations", "National review recommendations: how the action plan answers them",
      "export/_annex_recommendations.html"),
+    ("annex-coverage", "Forms of abuse and affected groups this strategy addresses", "export/_annex_coverage.html"),
     ("status-block", "Document status and version", "export/_status_block.html"),
 )
 
@@ -176,7 +185,38 @@ def _audits(strategy, context):
     return {"audits": audits_for_export(strategy)}
 
 
-CONTEXT_PROVIDERS = (_branding, _front_and_body_sections, _plan, _local_data, _audits)
+def _priorities(strategy, context):
+    return {"priorities": selectors.priorities(strategy)}
+
+
+def _governance(strategy, context):
+    return {"governance": selectors.governance(strategy)}
+
+
+def _evaluation(strategy, context):
+    """The measures of each outcome, on the aims `_plan` loaded: one query."""
+    by_outcome = {}
+    for measure in Measure.objects.filter(outcome__aim__strategy=strategy).order_by("id"):
+        by_outcome.setdefault(measure.outcome_id, []).append(measure)
+    for aim in context["aims"]:
+        aim.evaluation = [(outcome, by_outcome.get(outcome.pk, [])) for outcome in aim.outcomes.all()]
+    return {"has_measures": bool(by_outcome)}
+
+
+def _coverage(strategy, context):
+    return {"coverage": selectors.coverage_flags(strategy)}
+
+
+def _training_needs(strategy, context):
+    from workforce.selectors import needs_for_strategy
+
+    return {"training_needs": needs_for_strategy(strategy)}
+
+
+CONTEXT_PROVIDERS = (
+    _branding, _front_and_body_sections, _plan, _local_data, _audits,
+    _priorities, _governance, _evaluation, _coverage, _training_needs,
+)
 
 
 def document_context(strategy, *, mode="pdf"):

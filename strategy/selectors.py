@@ -1,11 +1,11 @@
 """Reads of strategies, each in a fixed number of queries."""
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from partnership_portal.models import AffectedGroup, FormOfAbuse, SuccessCriterion
 
 from . import language
-from .models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, SectionKind, StrategicAim
+from .models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, SectionKind, StrategicAim, Strategy
 
 # A section with fewer words than this is shown as thin on the completeness page.
 THIN_SECTION_WORDS = 60
@@ -60,6 +60,21 @@ def coverage(strategy):
         "forms_missing": [f for f in forms if f.pk not in chosen_forms],
         "groups_addressed": [g for g in groups if g.pk in chosen_groups],
         "groups_missing": [g for g in groups if g.pk not in chosen_groups],
+    }
+
+
+def _flagged(model, through, field, strategy):
+    chosen = through.objects.filter(strategy_id=strategy.pk, **{field: OuterRef("pk")})
+    return list(model.objects.annotate(addressed=Exists(chosen)).order_by("number"))
+
+
+def coverage_flags(strategy):
+    """As `coverage`, in two queries: each form of abuse and affected group carries `addressed`."""
+    forms = _flagged(FormOfAbuse, Strategy.forms_of_abuse.through, "formofabuse_id", strategy)
+    groups = _flagged(AffectedGroup, Strategy.affected_groups.through, "affectedgroup_id", strategy)
+    return {
+        "forms_addressed": [f for f in forms if f.addressed], "forms_missing": [f for f in forms if not f.addressed],
+        "groups_addressed": [g for g in groups if g.addressed], "groups_missing": [g for g in groups if not g.addressed],
     }
 
 

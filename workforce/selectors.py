@@ -113,6 +113,29 @@ def needs_of(assessment):
     return needs
 
 
+def needs_for_strategy(strategy):
+    """The needs found by the assessments linked to the strategy, highest priority first, each with its
+    actions in this strategy's plan, in reference order (two queries)."""
+    actions = Action.objects.filter(strategy=strategy).only("id", "reference").order_by("reference")
+    needs = list(
+        TrainingNeed.objects.filter(assessment__strategy=strategy).select_related("agency")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+    )
+    needs.sort(key=lambda n: (PRIORITY_ORDER.get(n.priority, 9), n.topic.lower(), n.pk))
+    return needs
+
+
+def needs_without_actions(membership):
+    """The needs of the assessments the member may see that no action answers yet, highest priority first
+    (one query; none for a member without the workforce view)."""
+    needs = list(
+        TrainingNeed.objects.filter(assessment__in=access.visible_assessments(membership), actions__isnull=True)
+        .select_related("agency", "assessment")
+    )
+    needs.sort(key=lambda n: (PRIORITY_ORDER.get(n.priority, 9), n.topic.lower(), n.pk))
+    return needs
+
+
 def needs_behind_action(membership, action):
     """The training needs an action meets, when the membership may see the assessment."""
     if not access.can(membership, access.WORKFORCE_VIEW):

@@ -41,7 +41,8 @@ def test_it_contains_every_section_heading_and_action_with_the_plan_on_landscape
     for section in side.strategy.sections.all():
         assert section.title in text, section.title
     for heading in ("Contents", "Our strategic aims", "The action plan by strategic aim",
-                    "Annex A: National review recommendations", "Annex B: Document status and version"):
+                    "Annex A: National review recommendations", "Annex B: Forms of abuse and affected groups this strategy addresses",
+                    "Annex C: Document status and version"):
         assert heading in text
     for action in actions:
         assert flat(f"{action.reference} {action.text}") in text, action.reference
@@ -82,9 +83,9 @@ def test_it_is_a_tagged_pdf_with_title_language_outline_and_page_numbers(rendere
 
     # The contents page gives each part its real page number.
     texts = pdf_pages_text(reader)
-    annex_b_page = next(i for i, t in enumerate(texts) if "Annex B: Document status and version Status" in t) + 1
-    assert annex_b_page == pages
-    assert texts[1].endswith(f" {annex_b_page}")
+    status_page = next(i for i, t in enumerate(texts) if "Annex C: Document status and version Status" in t) + 1
+    assert status_page == pages
+    assert texts[1].endswith(f" {status_page}")
 
 
 def test_the_html_is_accessible_markup(rendered):

@@ -1,7 +1,7 @@
 """The pages of measuring impact: what each role sees, forms that keep what was typed, the import's two
 steps, the dashboard in a fixed number of queries, and the annual progress report and its PDF."""
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from actionplan.models import ActionUpdate
+from actionplan.models import ActionUpdate, ProgressSnapshot
 from actionplan.tests.factories import ActionFactory, ActionUpdateFactory
 from audits.tests.factories import AuditFactory
 from strategy.models import IdentificationFigure, LocalDataPeriod
@@ -21,8 +21,10 @@ from strategy.tests.factories import (
     IdentificationFigureFactory,
     IntendedOutcomeFactory,
     LocalDataPeriodFactory,
+    MeasureFactory,
     StrategicAimFactory,
 )
+from workforce.tests.factories import TrainingNeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +164,8 @@ def test_a_refused_import_names_the_rows_and_saves_nothing(side, client):
 
 
 def grow(side, actions, periods, first=0):
-    """Add actions across three aims and yearly periods of data (with an audit each) from year 2000 + first."""
+    """Add actions across three aims and yearly periods of data (with an audit and a progress snapshot each)
+    from year 2000 + first, and a measure and an unmet training need per four actions."""
     aims = [side.aim] + [StrategicAimFactory(strategy=side.strategy, number=2 + 2 * first + n) for n in range(2)]
     outcomes = [side.outcome] + [IntendedOutcomeFactory(aim=aim, number=9) for aim in aims[1:]]
     for i in range(first * 1000, first * 1000 + actions):
@@ -175,6 +178,12 @@ def grow(side, actions, periods, first=0):
         for measure in ("contacts", "plans", "offences"):
             IdentificationFigureFactory(period=period, measure=measure, count=10 + year, source_agency=side.lead_agency)
         AuditFactory(partnership=side.partnership, audit_date=date(2000 + year, 5, 1))
+        ProgressSnapshot.objects.create(strategy=side.strategy, date=date(2026, 1, 1) + timedelta(days=year),
+                                        total=actions, by_status={"on_track": actions}, completed_percent=0,
+                                        overdue=0, stale=0)
+    for n in range(first * 1000, first * 1000 + actions // 4):
+        MeasureFactory(outcome=outcomes[n % 3], baseline=str(n), target=str(n + 5))
+        TrainingNeedFactory(assessment=side.assessment, agency=side.lead_agency)
 
 
 def count_queries(client, address):
@@ -192,7 +201,7 @@ def test_query_count_does_not_grow(side, client, name):
     grow(side, 120, 8, first=1)
     large = count_queries(client, address)
     assert small == large, f"{name}: {small} queries small, {large} large"
-    assert small <= 15
+    assert small <= 16  # the dashboard: measures, progress snapshots and training needs take one query each
 
 
 def test_the_period_page_query_count_does_not_grow_with_breakdowns(side, client):
@@ -293,3 +302,35 @@ def test_the_report_covers_the_latest_year_of_local_data_by_default(side, client
     html = page(client, side.users["manager"], url("annual_report", side, pk=side.strategy.pk))
     assert "Progress report, 1 April 2025 to 31 March 2026" in html
     assert "What agencies identified, 2025–26" in html
+
+
+def test_the_dashboard_shows_measures_progress_coverage_and_unmet_training_needs(side, client):
+    from partnership_portal.models import AffectedGroup, FormOfAbuse
+
+    MeasureFactory(outcome=side.outcome, indicator="Children referred to the specialist service",
+                   baseline="40 (2025)", target="80 by 2029")
+    for day, on_track in ((1, 3), (2, 5)):
+        ProgressSnapshot.objects.create(strategy=side.strategy, date=date(2026, 11, day), total=on_track,
+                                        by_status={"on_track": on_track}, completed_percent=0, overdue=0, stale=0)
+    side.strategy.forms_of_abuse.set(FormOfAbuse.objects.order_by("number")[:1])
+    unmet = TrainingNeedFactory(assessment=side.assessment, topic="Hearing children when they tell", priority="high")
+    met = TrainingNeedFactory(assessment=side.assessment, topic="Recognising harmful sexual behaviour")
+    met.actions.set([side.action])
+    html = page(client, side.users["scrutineer"], url("dashboard", side))
+    assert ('<th scope="row" class="govuk-table__header">Children referred to the specialist service</th>\n'
+            '  <td class="govuk-table__cell">40 (2025)</td><td class="govuk-table__cell">80 by 2029</td>') in html
+    assert "Plan progress over time" in html and "01 Nov 2026: 0 not started, 3 on track" in html
+    assert f"{FormOfAbuse.objects.order_by('number')[0].name}: addressed" in html
+    assert f"{AffectedGroup.objects.order_by('number')[0].name}: <strong>not addressed</strong>" in html
+    needs = html.split("Training needs without actions</h2>", 1)[1].split("</ul>", 1)[0]
+    assert unmet.topic in needs and "(high priority)" in needs and met.topic not in needs
+    assert url("assessment_detail", side, pk=side.assessment.pk) in needs
+
+
+def test_the_dashboard_says_when_no_coverage_is_recorded_and_hides_training_needs_from_viewers(side, client):
+    side.strategy.status = "published"
+    side.strategy.save()
+    TrainingNeedFactory(assessment=side.assessment, topic="Hearing children when they tell")
+    html = page(client, side.users["viewer"], url("dashboard", side))
+    assert "The strategy does not yet record which forms of child sexual abuse" in html
+    assert "Training needs without actions" not in html and "Hearing children when they tell" not in html
