@@ -45,6 +45,8 @@ REPORT_VIEW = "report.view"
 # members of an agency taking part in that audit.
 AUDIT_CONTRIBUTE = "audit.contribute"
 AUDIT_LOG_VIEW = "audit_log.view"
+# Record a measure's data points: monitoring, so allowed whatever the strategy's lifecycle status.
+MEASURE_DATA_EDIT = "measure_data.edit"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 
@@ -112,7 +114,7 @@ def can(membership, perm, obj=None):
         return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT):
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm

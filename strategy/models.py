@@ -792,3 +792,40 @@ class IdentificationBreakdown(models.Model):
 
 
 # --- end of local data and the prevalence gap ---
+
+
+class MeasureDataPoint(models.Model):
+    """A measure's value for one period: the data that show whether an intended outcome is being achieved.
+
+    Monitoring, not drafting: data points are recorded whatever the strategy's lifecycle status.
+    One value per measure per period end; recording the same period again corrects it.
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
+    period_label = models.CharField("period", max_length=40, help_text="For example, 2025 to 2026 or Q1 2026")
+    period_end = models.DateField("period end date")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_end", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period_end"], name="one_data_point_per_measure_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_label}: {self.value}"
+
+    @property
+    def strategy(self):
+        return self.measure.outcome.aim.strategy
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership

@@ -1,11 +1,16 @@
 """Reads of strategies, each in a fixed number of queries."""
+import re
+from decimal import Decimal
+
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
 from partnership_portal.models import AffectedGroup, FormOfAbuse, SuccessCriterion
 
 from . import language
-from .models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, SectionKind, StrategicAim, Strategy
+from .models import (
+    GovernanceBody, IntendedOutcome, Measure, MeasureDataPoint, Priority, Section, SectionKind, StrategicAim, Strategy,
+)
 
 # A section with fewer words than this is shown as thin on the completeness page.
 THIN_SECTION_WORDS = 60
@@ -202,3 +207,49 @@ def strategy_completeness(strategy, slug):
         "thin_words": THIN_SECTION_WORDS,
         "missing_kinds": missing_front_sections(section_list),
     }
+
+
+_NUMBER = re.compile(r"\s*(-?\d[\d,]*(?:\.\d+)?)")
+
+
+def measure_number(text):
+    """The number a measure's baseline or target text starts with ("42%", "1,200 a year"), or None
+    when it starts with words ("No baseline yet (2026)", "A rise each year")."""
+    match = _NUMBER.match(text or "")
+    return Decimal(match.group(1).replace(",", "")) if match else None
+
+
+def _plain(value):
+    """A Decimal as the chart shows it: 45 rather than 45.00."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def outcome_monitoring(outcome):
+    """An intended outcome's measures, each with its data points in period order and its chart,
+    and the actions serving the outcome with their lead agency: impact and activity side by side."""
+    from actionplan.models import Action
+    from partnership_portal.charts import measure_series_chart
+
+    measures = list(
+        Measure.objects.filter(outcome=outcome).order_by("id").prefetch_related(
+            Prefetch("data_points", queryset=MeasureDataPoint.objects.select_related("entered_by")
+                     .order_by("period_end", "id"))
+        )
+    )
+    for measure in measures:
+        points = list(measure.data_points.all())
+        measure.points = points
+        measure.chart = None
+        if points:
+            unit = "%" if "%" in f"{measure.baseline}{measure.target}" else ""
+            measure.chart = measure_series_chart(
+                title=measure.indicator[:120], baseline=_plain(measure_number(measure.baseline)),
+                target=_plain(measure_number(measure.target)),
+                points=[(p.period_label, _plain(p.value)) for p in points], unit=unit,
+            )
+    actions = list(
+        Action.objects.filter(outcome=outcome).select_related("lead_agency").order_by("reference", "id")
+    )
+    return {"measures": measures, "actions": actions}

@@ -1,9 +1,11 @@
 """Writes to strategies. Each runs in a transaction and records who did it."""
 import logging
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from partnership_portal.audit import diff, record
 from partnership_portal.errors import ConflictError
@@ -12,6 +14,7 @@ from .models import (
     GovernanceBody,
     IntendedOutcome,
     Measure,
+    MeasureDataPoint,
     Priority,
     Section,
     SectionKind,
@@ -461,6 +464,59 @@ def measure_update(*, measure, actor, **values):
 @transaction.atomic
 def measure_delete(*, measure, actor):
     _delete(measure, actor, verb="measure.deleted")
+
+
+# -- measure data points --------------------------------------------------------
+
+# The earliest period end accepted, and how far ahead of today one may end (a year just begun).
+DATA_POINT_EARLIEST = date(2000, 1, 1)
+DATA_POINT_MAX_AHEAD_DAYS = 366
+
+
+def _check_period_end(period_end):
+    if period_end is None:
+        return
+    if period_end < DATA_POINT_EARLIEST:
+        raise ValidationError({"period_end": f"Enter a period end date on or after {DATA_POINT_EARLIEST:%d %B %Y}."})
+    if period_end > timezone.localdate() + timedelta(days=DATA_POINT_MAX_AHEAD_DAYS):
+        raise ValidationError({"period_end": "Enter a period end date no more than a year from today."})
+
+
+@transaction.atomic
+def data_point_record(*, measure, actor, period_label, period_end, value, note=""):
+    """Record a measure's value for a period, or correct it when that period end already has one.
+
+    Allowed whatever the strategy's status: data points are monitoring, not drafting."""
+    _check_period_end(period_end)
+    point = MeasureDataPoint.objects.select_for_update().filter(measure=measure, period_end=period_end).first()
+    created = point is None
+    if created:
+        point = MeasureDataPoint(measure=measure, period_end=period_end)
+        before = {}
+    else:
+        before = {name: getattr(point, name) for name in ("period_label", "value", "note")}
+    point.period_label = (period_label or "").strip()
+    point.value = value
+    point.note = (note or "").strip()
+    point.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    point.entered_at = timezone.now()
+    point.full_clean()
+    point._history_user = actor
+    point.save()
+    record(
+        actor=actor, verb="measure_data.recorded" if created else "measure_data.corrected", obj=point,
+        summary=f"{measure.indicator[:200]} – {point}",
+        changes=diff(point, ("period_label", "value", "note"), before) if not created else {},
+    )
+    return point
+
+
+@transaction.atomic
+def data_point_delete(*, point, actor):
+    """Remove a data point entered in error."""
+    record(actor=actor, verb="measure_data.deleted", obj=point, summary=f"{point.measure.indicator[:200]} – {point}")
+    point._history_user = actor
+    point.delete()
 
 
 # -- coverage --------------------------------------------------------------------

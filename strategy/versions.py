@@ -151,6 +151,10 @@ COPIED = (
 # Records tied to a strategy (or to what is copied) that stay with the old version, and why.
 NOT_COPIED = {
     "strategy.StrategyExport": "an export is the record of a document as it was rendered",
+    "strategy.MeasureDataPoint": (
+        "data points are monitoring history of the version measured; the new version's measures start "
+        "from their baseline, and the old version keeps its record"
+    ),
     "strategy.ReviewRound": "a review was of the old version's text",
     "strategy.ReviewInvitation": "part of a review of the old version",
     "strategy.ReviewRating": "part of a review of the old version",

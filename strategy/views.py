@@ -13,6 +13,7 @@ from . import language, selectors, services
 from .forms import (
     AimForm,
     CoverageForm,
+    DataPointForm,
     GovernanceBodyForm,
     MeasureForm,
     MoveForm,
@@ -22,7 +23,7 @@ from .forms import (
     SectionForm,
     StrategyForm,
 )
-from .models import IntendedOutcome, Measure, SectionKind
+from .models import IntendedOutcome, Measure, MeasureDataPoint, SectionKind
 from .template import KIND_PROMPTS
 
 
@@ -567,6 +568,52 @@ def measure_delete(request, pk, measure_pk):
         heading="Delete this measure?", explanation=measure.indicator,
         success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{measure.outcome_id}",
     )
+
+
+# -- outcomes: measures with their data, and the actions serving them ---------------
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def outcome_detail(request, pk, outcome_pk):
+    """An outcome's measures with their data over time beside the actions serving it; managers add data points."""
+    strategy = _strategy(request, pk)
+    outcome = _outcome(strategy, outcome_pk)
+    can_record = access.can(request.membership, access.MEASURE_DATA_EDIT, strategy)
+    if request.method == "POST":
+        access.require(request.membership, access.MEASURE_DATA_EDIT, strategy)
+    form = None
+    if can_record:
+        form = DataPointForm(request.POST or None, measures=Measure.objects.filter(outcome=outcome).order_by("id"))
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.data_point_record(actor=request.user, **data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"Data point for {data['period_label']} saved.")
+                return redirect(_url(request, "outcome_detail", strategy, outcome_pk=outcome.pk)
+                                + f"#measure-{data['measure'].pk}")
+    return render(request, "strategy/outcome_detail.html", {
+        "strategy": strategy, "outcome": outcome, "form": form, "can_record": can_record,
+        **selectors.outcome_monitoring(outcome),
+    })
+
+
+@access.partnership_view
+@require_POST
+def data_point_delete(request, pk, point_pk):
+    strategy = _strategy(request, pk)
+    point = access.get_visible_or_404(
+        MeasureDataPoint.objects.filter(measure__outcome__aim__strategy=strategy).select_related("measure"),
+        pk=point_pk,
+    )
+    access.require(request.membership, access.MEASURE_DATA_EDIT, strategy)
+    services.data_point_delete(point=point, actor=request.user)
+    messages.success(request, f"Data point for {point.period_label} deleted.")
+    return redirect(_url(request, "outcome_detail", strategy, outcome_pk=point.measure.outcome_id)
+                    + f"#measure-{point.measure_id}")
 
 
 # -- coverage and completeness -------------------------------------------------------

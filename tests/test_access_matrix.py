@@ -129,6 +129,15 @@ def W(**extra):
 MOVE = {"GET": E(anonymous=302, default=405), "POST": MANAGER_POST_DRAFT}
 
 
+def data_point_of(side):
+    """A data point on the side's measure, made once per side."""
+    from strategy.tests.factories import MeasureDataPointFactory
+
+    if not hasattr(side, "data_point"):
+        side.data_point = MeasureDataPointFactory(measure=side.measure)
+    return side.data_point
+
+
 def K(**objects):
     """URL kwargs for a strategy page: the side's strategy, plus `name_pk=<attribute of the side>`."""
     return lambda s: {"slug": s.slug, "pk": s.strategy.pk, **{k: getattr(s, v).pk for k, v in objects.items()}}
@@ -198,6 +207,11 @@ MATRIX = {
                      {"GET": OTHER_SIDE_HTML}),
     "measure_delete": (K(measure_pk="measure"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
                        {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    # Data points are monitoring: the manager records them (a POST adds one); readers see them.
+    "outcome_detail": (K(outcome_pk="outcome"), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
+                       {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "data_point_delete": (lambda s: {"slug": s.slug, "pk": s.strategy.pk, "point_pk": data_point_of(s).pk},
+                          {"POST": MANAGER_POST_DRAFT}, {"POST": OTHER_SIDE_HTML}),
     "strategy_coverage": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
                           {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "strategy_completeness": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -377,6 +391,9 @@ BODIES = {
     "outcome_move": {"direction": "down"},
     "measure_create": {"indicator": "Children identified"},
     "measure_edit": {"indicator": "Children identified"},
+    # Bodies that name the side's own records are functions of the side.
+    "outcome_detail": lambda s: {"measure": s.measure.pk, "period_label": "2025 to 2026",
+                                 "period_end": "2026-03-31", "value": "42"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
     "password_reset": {"email": "nobody@example.org"},
 }
@@ -416,6 +433,8 @@ def test_access(world, client, api_client_for, name, method, side_name, role):
     url = reverse(name, kwargs=kwargs_for(getattr(world, side_name)))
     user = None if role == ANON else world.own.users[role]
     body = BODIES.get(name, {})
+    if callable(body):
+        body = body(world.own)
     if name.startswith("api-"):
         api = api_client_for(user)
         headers = HEADERS.get((name, method), {})
@@ -450,7 +469,8 @@ def _anonymous_response(client, name, method, side):
     from django.urls import reverse
 
     url = reverse(name, kwargs=MATRIX[name][0](side))
-    return url, getattr(client, method.lower())(url, BODIES.get(name, {}))
+    body = BODIES.get(name, {})
+    return url, getattr(client, method.lower())(url, body(side) if callable(body) else body)
 
 
 @pytest.mark.parametrize("name", sorted(set(MATRIX) - ANONYMOUS_ALLOWED))

@@ -1,6 +1,7 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from partnership_portal.tests.factories import AgencyFactory, PartnershipFactory, UserFactory
@@ -8,6 +9,7 @@ from strategy.models import (
     IdentificationBreakdown,
     IdentificationFigure,
     IntendedOutcome,
+    MeasureDataPoint,
     LocalDataPeriod,
     ReviewComment,
     ReviewInvitation,
@@ -173,3 +175,15 @@ class MeasureFactory(DjangoModelFactory):
     indicator = factory.Faker("sentence", nb_words=10)
     data_source = "Children's social care records"
     frequency = "Quarterly"
+
+
+class MeasureDataPointFactory(DjangoModelFactory):
+    class Meta:
+        model = MeasureDataPoint
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_label = factory.Sequence(lambda n: f"Q{n % 4 + 1} {2020 + n // 4}")
+    period_end = factory.Sequence(lambda n: date(2020 + n // 4, 3 * (n % 4) + 3, 28))
+    value = factory.Sequence(lambda n: 10 + n)
+    entered_by = factory.SubFactory(UserFactory)
+    entered_at = factory.LazyFunction(timezone.now)

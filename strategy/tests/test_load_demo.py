@@ -3,7 +3,7 @@ import pytest
 from django.core.management import call_command
 
 from partnership_portal.models import AffectedGroup, FormOfAbuse
-from strategy.models import GovernanceBody, Measure, Priority, Section, Strategy
+from strategy.models import GovernanceBody, Measure, MeasureDataPoint, Priority, Section, Strategy
 
 
 @pytest.mark.django_db
@@ -20,7 +20,10 @@ def test_the_demo_has_priorities_governance_measures_and_coverage():
         "foreword", "content_warning", "template"]
     assert strategy.sections.filter(kind="extra", body__contains="|---|").exists()
 
-    counts = (Priority.objects.count(), GovernanceBody.objects.count(), Measure.objects.count(), Section.objects.count())
+    assert MeasureDataPoint.objects.filter(measure__outcome__aim__strategy=strategy).count() == 5
+
+    counts = (Priority.objects.count(), GovernanceBody.objects.count(), Measure.objects.count(), Section.objects.count(),
+              MeasureDataPoint.objects.count())
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     assert (Priority.objects.count(), GovernanceBody.objects.count(), Measure.objects.count(),
-            Section.objects.count()) == counts
+            Section.objects.count(), MeasureDataPoint.objects.count()) == counts

@@ -9,6 +9,7 @@ the five demo users are made sure to exist (with their memberships) and their
 passwords are reset to the demo password.
 """
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -44,10 +45,11 @@ from strategy.review import (
     token_hash,
 )
 from strategy.services import aim_create, outcome_create, section_update, strategy_create
-from strategy.models import GovernanceKind, SectionKind
+from strategy.models import GovernanceKind, Measure, MeasureDataPoint, SectionKind
 from strategy.services import (
     aim_create,
     governance_body_create,
+    data_point_record,
     measure_create,
     outcome_create,
     priority_create,
@@ -330,6 +332,19 @@ MEASURES = {
     (5, 1): [("Staff confident to talk to a child about sexual abuse",
               "Multi-agency staff survey", "Anonymous online survey through the portal",
               "Partnership business unit", "Every year", "41% (spring 2026)", "70% by 2029")],
+}
+
+# Data points for some measures: (outcome key, start of the indicator): [(period, period end, value, note)].
+MEASURE_DATA = {
+    ((4, 1), "Median wait"): [
+        ("Q1 2026 to 2027", date(2026, 6, 30), 18, "Two extra therapists from May."),
+        ("Q2 2026 to 2027", date(2026, 9, 30), 15, ""),
+    ],
+    ((5, 1), "Staff confident"): [("Autumn 2026", date(2026, 10, 31), 48, "From the staff survey, 212 responses.")],
+    ((3, 1), "Child protection plans"): [
+        ("Q1 2026 to 2027", date(2026, 6, 30), 39, ""),
+        ("Q2 2026 to 2027", date(2026, 9, 30), 44, ""),
+    ],
 }
 
 # Coverage: every form of abuse; every affected group but the last two, so the panel has something to show.
@@ -868,6 +883,7 @@ class Command(BaseCommand):
                 self._ensure_document_extras(partnership)
                 self._ensure_local_data(partnership)
                 self._load_evidence(partnership)
+                self._ensure_measure_data(partnership)
                 self.stdout.write(
                     f"The demo partnership is already loaded ({partnership.name}); "
                     "demo users checked and passwords reset."
@@ -879,11 +895,29 @@ class Command(BaseCommand):
                     )
                 self._load()
                 self._ensure_local_data(Partnership.objects.get(slug=DEMO_SLUG))
+                self._ensure_measure_data(Partnership.objects.get(slug=DEMO_SLUG))
             # Today's figures for the progress trend; the nightly task adds one row a day from here on.
             demo = Partnership.objects.get(slug=DEMO_SLUG)
             for strategy_id in demo.strategies.exclude(status="superseded").values_list("pk", flat=True):
                 progress_snapshot_take(strategy_id=strategy_id, day=timezone.localdate())
         self._print_logins()
+
+    def _ensure_measure_data(self, partnership):
+        """A few data points for the current strategy's measures, only when it has none yet."""
+        strategy = partnership.strategies.exclude(status="superseded").order_by("-pk").first()
+        if strategy is None or MeasureDataPoint.objects.filter(measure__outcome__aim__strategy=strategy).exists():
+            return
+        manager = User.objects.get(email="manager@demo.example")
+        for ((aim_number, outcome_number), starts), points in MEASURE_DATA.items():
+            measure = Measure.objects.filter(
+                outcome__aim__strategy=strategy, outcome__aim__number=aim_number, outcome__number=outcome_number,
+                indicator__startswith=starts,
+            ).first()
+            if measure is None:
+                continue
+            for label, period_end, value, note in points:
+                data_point_record(measure=measure, actor=manager, period_label=label, period_end=period_end,
+                                  value=Decimal(value), note=note)
 
     # -- evidence: audit cases and findings, training needs assessment ----------
 
