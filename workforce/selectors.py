@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from actionplan.models import Action
-from partnership_portal import access
+from partnership_portal import access, charts
 from partnership_portal.models import Agency
 
 from .models import (
@@ -311,3 +311,22 @@ def survey_results(survey):
         {"question": q.text, "answers": texts.get(q.pk, [])} for q in questions if q.kind == QuestionKind.FREE_TEXT
     ]
     return result
+
+
+def survey_means_chart(results):
+    """Average agreement with each statement, drawn from the results' own table, so only averages of at
+    least the suppression threshold of people appear; a statement whose average is hidden is left out."""
+    table = next((t for t in results["tables"] if t["title"] == "Answers to each question"), None)
+    rows = [(row[0], row[-1]) for row in (table["rows"] if table else []) if isinstance(row[-1], (int, float))]
+    if not rows:
+        return None
+    labels = [text if len(text) <= 70 else text[:67].rstrip() + "…" for text, _ in rows]
+    means = [mean for _, mean in rows]
+    description = "From 1, strongly disagree, to 5, strongly agree. " + " ".join(
+        f"{label}: {mean}." for label, mean in zip(labels, means)
+    )
+    return charts.bar_chart(
+        title="Average agreement with each statement", description=description, labels=labels,
+        series=[("Average (1 to 5)", means)], horizontal=True, caption="Average agreement with each statement",
+        label_header="Statement",
+    )

@@ -268,8 +268,10 @@ def survey_question_create(request, pk):
 def survey_results(request, pk):
     assessment = _assessment(request, pk)
     survey = _survey(assessment)
+    results = selectors.survey_results(survey)
     return render(request, "workforce/survey_results.html", {
-        "assessment": assessment, "survey": survey, "results": selectors.survey_results(survey),
+        "assessment": assessment, "survey": survey, "results": results,
+        "means_chart": selectors.survey_means_chart(results),
     })
 
 

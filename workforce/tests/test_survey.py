@@ -256,3 +256,22 @@ def test_the_manager_sets_up_the_survey_with_the_default_questions(client, world
     assert survey.is_open is False and len(survey.token) >= 40
     assert survey.questions.filter(kind="likert").count() == 10 and survey.questions.filter(kind="free_text").count() == 2
     assert {"knowledge", "confidence", "skill", "support", "training"} <= set(survey.questions.values_list("theme", flat=True))
+
+
+def test_the_results_chart_draws_only_averages_of_enough_people(client, world, survey):
+    add_responses(survey, world.own.lead_agency, 6, rating=4)
+    first = survey.questions.filter(kind=QuestionKind.LIKERT).order_by("position").first()
+    client.force_login(world.own.users["manager"])
+    response = client.get(reverse("survey_results", kwargs={"slug": world.own.slug, "pk": world.own.assessment.pk}))
+    chart = response.context["means_chart"]
+    assert chart is not None and chart.title == "Average agreement with each statement"
+    assert "<script" not in chart.svg and "4.0" in chart.description
+    assert first.text[:40] in chart.description
+    assert 'class="portal-chart"' in response.content.decode()
+
+
+def test_no_chart_while_too_few_people_answered(client, world, survey):
+    add_responses(survey, world.own.lead_agency, 3)
+    client.force_login(world.own.users["manager"])
+    response = client.get(reverse("survey_results", kwargs={"slug": world.own.slug, "pk": world.own.assessment.pk}))
+    assert response.context["means_chart"] is None
