@@ -49,7 +49,7 @@ def bench_partnership(size):
             actions = bulk.grow_actions(strategy, size, agencies)
             bulk.grow_updates(actions, size * 10, member)
             bulk.grow_audits(partnership, 20, strategy)
-            grow_survey_responses(partnership, size * SURVEY_RESPONSES_PER_1000_ACTIONS // 1000)
+            grow_survey_responses(partnership, size * SURVEY_RESPONSES_PER_1000_ACTIONS // 1000, manager, strategy)
     from actionplan.models import Action
     from django.db.models import Count
 
@@ -60,12 +60,31 @@ def bench_partnership(size):
                             memberships[Role.STEERING_MEMBER], busiest)
 
 
-def grow_survey_responses(partnership, n):
-    """Hook for the anonymous staff survey: once workforce has its response model, make n responses
-    here with bulk_create (see tests/bulk.py) and add the survey pages to bench_pages.PAGES."""
-    import workforce.models as workforce
+def grow_survey_responses(partnership, n, actor, strategy):
+    """An assessment with its staff survey and n anonymous responses spread over agencies, roles and ratings."""
+    import datetime
 
-    if not hasattr(workforce, "SurveyResponse"):
-        print(f"  ({n} survey responses not generated: the staff survey does not exist yet)")
-        return []
-    raise NotImplementedError("Generate survey responses here now that workforce.SurveyResponse exists.")
+    from workforce.models import (
+        QuestionKind, RespondentRole, SurveyAnswer, SurveyResponse, TrainingNeedsAssessment,
+    )
+    from workforce.services import survey_create
+
+    assessment = TrainingNeedsAssessment.objects.create(
+        partnership=partnership, strategy=strategy, title="Benchmark training needs assessment",
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 6, 30),
+    )
+    survey = survey_create(assessment=assessment, actor=actor)
+    agencies = list(partnership.agencies.order_by("id"))
+    roles = [value for value, _ in RespondentRole.choices]
+    responses = SurveyResponse.objects.bulk_create(
+        SurveyResponse(survey=survey, agency=agencies[i % len(agencies)], role=roles[i % len(roles)],
+                       submitted_on=datetime.date(2026, 3, 1))
+        for i in range(n)
+    )
+    questions = list(survey.questions.all())
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(response=r, question=q, rating=1 + (i + q.pk) % 5 if q.kind == QuestionKind.LIKERT else None,
+                     text="" if q.kind == QuestionKind.LIKERT else "More on harmful sexual behaviour.")
+        for i, r in enumerate(responses) for q in questions
+    )
+    return responses
