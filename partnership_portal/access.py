@@ -15,6 +15,7 @@ from .models import Membership, Partnership, Role
 
 # Permission names. `can` answers for one membership and an optional object.
 PARTNERSHIP_VIEW = "partnership.view"
+PARTNERSHIP_SECURITY_EDIT = "partnership.security_edit"
 STRATEGY_VIEW = "strategy.view"
 STRATEGY_CREATE = "strategy.create"
 STRATEGY_EDIT = "strategy.edit"
@@ -114,7 +115,7 @@ def can(membership, perm, obj=None):
         return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT, PARTNERSHIP_SECURITY_EDIT):
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm

@@ -1,5 +1,6 @@
 """Shared REST API pieces: pagination, error format, token issue, partnerships endpoint."""
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -9,13 +10,18 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from . import access
+from . import access, two_factor
 from .models import Agency, Partnership
 
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=20,
+        help_text="For people with two-step verification: the 6-digit code from their authenticator app, "
+                  "or a recovery code.",
+    )
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -51,6 +57,17 @@ class ObtainTokenView(APIView):
             )
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": ["Those sign-in details are not right."]})
+        owed = two_factor.owed(user)
+        if owed == two_factor.SET_UP:
+            raise ValidationError({"code": ["Your partnership requires two-step verification: set it up in the "
+                                            "portal before asking for an API token."]})
+        if owed == two_factor.VERIFY:
+            if not serializer.validated_data.get("code"):
+                raise ValidationError({"code": ["Enter the code from your authenticator app."]})
+            try:
+                two_factor.check_code(user, serializer.validated_data["code"])
+            except DjangoValidationError as error:
+                raise ValidationError(error.message_dict) from None
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

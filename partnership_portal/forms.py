@@ -75,3 +75,29 @@ class AuditLogFilterForm(PortalForm):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
+
+
+class TwoFactorCodeForm(PortalForm):
+    """One code: the 6 digits an authenticator app shows, or (when signing in) a recovery code."""
+
+    code = forms.CharField(label="Code", max_length=20, error_messages={"required": "Enter the code"})
+
+    def __init__(self, *args, recovery=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"})
+        if recovery:
+            field.help_text = "The 6-digit code your authenticator app shows, or one of your recovery codes."
+        else:
+            field.help_text = "The 6-digit code your authenticator app shows now."
+            field.widget.attrs["inputmode"] = "numeric"
+        self.make_helper()
+
+
+class TwoFactorRequirementForm(PortalForm):
+    require_two_factor = forms.BooleanField(
+        label="Require two-step verification of business managers and independent scrutineers",
+        required=False,
+        help_text="Those who have not set it up are signed out now and asked to set it up when they next sign in.",
+    )
+

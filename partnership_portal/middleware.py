@@ -69,6 +69,52 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+class TwoFactorMiddleware:
+    """After the password, a person with an authenticator app enters a code, and a business manager or
+    scrutineer whose partnership requires it sets an app up, before any other page (signing out aside).
+
+    What the session owes is decided at sign-in and kept in the session (see two_factor.py), so
+    this costs no query. Token-authenticated API calls carry no session; tokens are only issued
+    against a code (api.ObtainTokenView)."""
+
+    PAGES = {"verify": ("two_factor_verify", {"two_factor_verify", "logout"}),
+             "set_up": ("two_factor_set_up", {"two_factor_set_up", "logout"})}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from urllib.parse import urlencode
+
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from . import two_factor
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(request, "session"):
+            return None
+        owed = request.session.get(two_factor.SESSION_KEY)
+        if owed is None:  # a session signed in before two-step verification existed
+            owed = request.session[two_factor.SESSION_KEY] = two_factor.owed(user)
+        if not owed:
+            return None
+        target, allowed = self.PAGES[owed]
+        match = request.resolver_match
+        if match is not None and match.url_name in allowed:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Finish signing in with two-step verification first."}, status=403)
+        url = reverse(target)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
 class DeniedRequestAuditMiddleware:
     """Writes an AuditEvent of kind DENIED for every refused request of a signed-in person or token:
     403, and 404 on partnership and API URLs (another partnership's objects answer 404).

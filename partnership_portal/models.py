@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
 
@@ -68,6 +70,10 @@ class Partnership(models.Model):
     area = models.CharField(max_length=200, help_text="The local authority area or areas the partnership covers.")
     child_population_under_16 = models.PositiveIntegerField(
         null=True, blank=True, help_text="Children under 16 in the area, for the prevalence estimate."
+    )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Business managers and independent scrutineers must sign in with a code from an authenticator app.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -238,3 +244,52 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.object_type}#{self.object_id}"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A person's single-use recovery codes, for signing in when their authenticator app is not to hand.
+
+    Only a SHA-256 hash of each code is kept (the codes are 50 random bits, so a plain hash is as good as
+    a slow one); a code is spent when used. Throttled like the app's codes."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    @staticmethod
+    def normalise(token):
+        return "".join(ch for ch in str(token).lower() if ch.isalnum())
+
+    @staticmethod
+    def hash_code(token):
+        import hashlib
+
+        return hashlib.sha256(RecoveryCodeDevice.normalise(token).encode()).hexdigest()
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        spent = RecoveryCode.objects.filter(device=self, code_hash=self.hash_code(token), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if spent:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    @property
+    def remaining(self):
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique_per_device")]

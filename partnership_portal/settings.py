@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "partnership_portal",
     "strategy",
     "actionplan",
@@ -75,11 +77,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "partnership_portal.middleware.SessionLifetimeMiddleware",
+    "partnership_portal.middleware.TwoFactorMiddleware",
     "partnership_portal.middleware.NoStoreForAuthenticatedMiddleware",
     "partnership_portal.middleware.DeniedRequestAuditMiddleware",
     # Last, as django-axes requires: it answers locked-out sign-in attempts.
@@ -314,6 +318,12 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # Both the sign-in form and the API token exchange pass the email address as `username`.
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Two-step verification (django-otp): codes from an authenticator app (TOTP, 30-second steps), and
+# single-use recovery codes. After each wrong code the next attempt must wait twice as long (1 s, 2 s, 4 s ...).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Partnership strategy portal")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+TWO_FACTOR_RECOVERY_CODES = 10
 
 # Password reset links stay valid for one hour.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))

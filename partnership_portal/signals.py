@@ -15,6 +15,10 @@ def start_session_clock(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[SessionLifetimeMiddleware.STARTED] = now
     request.session[SessionLifetimeMiddleware.SEEN] = now
+    if hasattr(request, "session"):
+        from . import two_factor
+
+        two_factor.remember_owed(request, user)
 
 
 @receiver(user_logged_out)

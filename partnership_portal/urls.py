@@ -11,7 +11,7 @@ from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet, StrategyVi
 from strategy.views_review import review_token
 from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
 
-from . import views
+from . import views, views_two_factor
 from .api import ObtainTokenView, PartnershipViewSet
 
 router = DefaultRouter()
@@ -24,6 +24,7 @@ router.register("actions", ActionViewSet, basename="api-action")
 partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
     path("audit-log/", views.audit_log, name="audit_log"),
+    path("security/", views_two_factor.partnership_security, name="partnership_security"),
     path("", include("strategy.urls")),
     path("", include("strategy.impact_urls")),
     path("", include("actionplan.urls")),
@@ -36,6 +37,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-step/", views_two_factor.account, name="two_factor"),
+    path("accounts/two-step/set-up/", views_two_factor.set_up, name="two_factor_set_up"),
+    path("accounts/two-step/verify/", views_two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-step/recovery-codes/", views_two_factor.recovery_codes, name="two_factor_recovery_codes"),
+    path("accounts/two-step/turn-off/", views_two_factor.turn_off, name="two_factor_turn_off"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
