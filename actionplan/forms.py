@@ -1,7 +1,6 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from partnership_portal.forms import PortalForm
+from partnership_portal.forms import DateField, PortalForm
 from partnership_portal.models import Agency, CoreComponent, Recommendation
 from strategy.models import IntendedOutcome
 
@@ -22,8 +21,8 @@ class ActionForm(PortalForm):
         queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Supporting agencies (optional)",
     )
-    commencement_date = DateInputField(label="Commencement date (optional)", required=False, require_all_fields=False)
-    completion_date = DateInputField(label="Completion date (optional)", required=False, require_all_fields=False)
+    commencement_date = DateField(label="Commencement date (optional)", required=False, require_all_fields=False)
+    completion_date = DateField(label="Completion date (optional)", required=False, require_all_fields=False)
     start_year = forms.IntegerField(
         label="Or: year of the strategy it starts (optional)", required=False, min_value=1, max_value=10,
         help_text="Use years when dates are not yet known, for example 1 for the first year.",

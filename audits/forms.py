@@ -1,7 +1,6 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from partnership_portal.forms import PortalModelForm
+from partnership_portal.forms import DateField, PortalModelForm
 from partnership_portal.models import Agency, FormOfAbuse, Recommendation
 from strategy.models import Strategy
 
@@ -41,7 +40,7 @@ def _agencies(partnership):
 
 
 class AuditForm(PortalModelForm):
-    audit_date = DateInputField(label="Date of the audit (optional)", required=False, require_all_fields=False)
+    audit_date = DateField(label="Date of the audit (optional)", required=False, require_all_fields=False)
 
     class Meta:
         model = Audit

@@ -191,7 +191,7 @@ def status_chart(*, title, groups, statuses, caption=None, label_header=""):
     """
     labels = [label for label, _ in groups]
     series = [(status_label, [counts.get(status, 0) for _, counts in groups]) for status, status_label in statuses]
-    description = title + ". " + " ".join(
+    description = " ".join(
         f"{label}: " + ", ".join(f"{counts.get(s, 0)} {sl.lower()}" for s, sl in statuses) + "."
         for label, counts in groups
     )
@@ -216,7 +216,7 @@ def measure_series_chart(*, title, baseline, target, points, unit=""):
     if target is not None:
         series.append(("Target", [target] * len(points)))
     description = (
-        f"{title}. Baseline {_n(baseline, unit)}, target {_n(target, unit)}. "
+        f"Baseline {_n(baseline, unit)}, target {_n(target, unit)}. "
         + ", ".join(f"{label}: {_n(value, unit)}" for label, value in points)
         + f". {Trend.LABELS[trend]}."
     )
@@ -237,7 +237,7 @@ def progress_over_time_chart(*, snapshots, statuses):
     """
     labels = [s["date"].strftime("%d %b %Y") for s in snapshots]
     series = [(label, [s["counts"].get(status, 0) for s in snapshots]) for status, label in statuses]
-    description = "Plan progress over time. " + " ".join(
+    description = " ".join(
         f"{d}: " + ", ".join(f"{s['counts'].get(st, 0)} {sl.lower()}" for st, sl in statuses) + "."
         for d, s in zip(labels, snapshots)
     )

@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
@@ -101,3 +102,15 @@ class TwoFactorRequirementForm(PortalForm):
         help_text="Those who have not set it up are signed out now and asked to set it up when they next sign in.",
     )
 
+
+class DateField(DateInputField):
+    """The GOV.UK day, month and year date field, with the Design System's message for a date that
+    does not exist (31 April, 29 February in a common year) instead of Python's."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "The date must be a real date, for example 27 3 2026", code="invalid_date"
+            ) from None

@@ -29,7 +29,7 @@ rm -rf "$out"
 mkdir -p "$out/assets/images"
 cp govuk-frontend.min.css "$out/"
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$out/"
-cp node_modules/govuk-frontend/dist/govuk/assets/images/favicon.svg "$out/assets/images/" 2>/dev/null || true
+# Not the GOV.UK favicon (the crown): the portal has its own, static/portal/favicon.svg.
 cp node_modules/govuk-frontend/LICEN[CS]E* "$out/" 2>/dev/null || true
 echo "govuk-frontend ${VERSION}" > "$out/VERSION"
 echo "built GOV.UK Frontend ${VERSION} into $out"

@@ -43,6 +43,9 @@ class AimForm(PortalModelForm):
             "forms_of_abuse": "Forms of child sexual abuse this aim takes up (optional)",
             "affected_groups": "People affected that this aim responds to (optional)",
         }
+        help_texts = {
+            "what_we_want_to_see": "To write a list, start each line with a hyphen (-).",
+        }
         widgets = {
             "what_this_means": forms.Textarea(attrs={"rows": 4}),
             "what_we_want_to_see": forms.Textarea(attrs={"rows": 4}),

@@ -1,9 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from partnership_portal.forms import PortalForm
+from partnership_portal.forms import DateField, PortalForm
 from partnership_portal.models import Membership
 
 from .models import ReviewRating, Section, StrategyStatus
@@ -15,7 +14,7 @@ class ReviewRoundForm(PortalForm):
         label="Message to reviewers (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What you would like reviewers to look at in particular.",
     )
-    respond_by = DateInputField(label="Respond by (optional)", required=False, require_all_fields=False)
+    respond_by = DateField(label="Respond by (optional)", required=False, require_all_fields=False)
 
     def clean_respond_by(self):
         respond_by = self.cleaned_data.get("respond_by")
@@ -102,13 +101,13 @@ class TransitionForm(PortalForm):
     def __init__(self, *args, target, **kwargs):
         super().__init__(*args, **kwargs)
         if target == StrategyStatus.APPROVED:
-            self.fields["date_agreed"] = DateInputField(label="Date agreed", require_all_fields=False)
+            self.fields["date_agreed"] = DateField(label="Date agreed", require_all_fields=False)
             self.fields["agreed_by"] = forms.CharField(
                 label="Agreed by", max_length=200, help_text="The body that agreed the strategy, for example the partnership executive.",
             )
         elif target == StrategyStatus.PUBLISHED:
-            self.fields["date_launched"] = DateInputField(label="Launch date", require_all_fields=False)
-            self.fields["next_review_date"] = DateInputField(label="Date of the next review", require_all_fields=False)
+            self.fields["date_launched"] = DateField(label="Launch date", require_all_fields=False)
+            self.fields["next_review_date"] = DateField(label="Date of the next review", require_all_fields=False)
 
 
 class NewVersionForm(PortalForm):

@@ -1,8 +1,7 @@
 """Forms for local data entry, the CSV import and the annual report's period."""
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from partnership_portal.forms import PortalForm
+from partnership_portal.forms import DateField, PortalForm
 from partnership_portal.models import Agency
 
 from .models import BreakdownDimension, IdentificationMeasure, PeriodKind, identification_measure_label
@@ -11,8 +10,8 @@ from .models import BreakdownDimension, IdentificationMeasure, PeriodKind, ident
 class LocalDataPeriodForm(PortalForm):
     label = forms.CharField(label="Name of the period", max_length=60, help_text="For example 2025–26, or April to June 2025.")
     kind = forms.ChoiceField(label="Quarter or year", choices=PeriodKind.choices, widget=forms.RadioSelect)
-    start_date = DateInputField(label="First day")
-    end_date = DateInputField(label="Last day")
+    start_date = DateField(label="First day")
+    end_date = DateField(label="Last day")
     child_population_under_16 = forms.IntegerField(label="Children under 16 in the area (optional)", required=False,
                                                    min_value=0)
     child_population_under_18 = forms.IntegerField(label="Children under 18 in the area (optional)", required=False,
@@ -88,8 +87,8 @@ class LocalDataImportForm(PortalForm):
 
 
 class ReportPeriodForm(PortalForm):
-    start = DateInputField(label="From")
-    end = DateInputField(label="To")
+    start = DateField(label="From")
+    end = DateField(label="To")
 
     def clean(self):
         data = super().clean()

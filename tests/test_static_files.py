@@ -36,3 +36,15 @@ def test_the_module_import_in_portal_js_points_at_the_hashed_govuk_frontend(coll
     imported = re.search(r'import \{ initAll \} from "\.\./([^"]+)"', script).group(1)
     assert imported == paths["govuk/govuk-frontend.min.js"]
     assert (collected / imported).exists()
+
+
+@pytest.mark.django_db
+def test_the_portal_has_its_own_favicon_not_the_crown(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="/static/portal/favicon.svg"' in page or "portal/favicon." in page
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("govuk/assets/images/favicon.svg") is None

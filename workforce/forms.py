@@ -1,9 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from actionplan.models import Action
-from partnership_portal.forms import PortalForm, PortalModelForm
+from partnership_portal.forms import DateField, PortalForm, PortalModelForm
 from partnership_portal.models import Agency, FormOfAbuse
 from strategy.models import Strategy
 
@@ -14,8 +13,8 @@ from .models import (
 
 
 class AssessmentForm(PortalModelForm):
-    period_start = DateInputField(label="Start of the period")
-    period_end = DateInputField(label="End of the period")
+    period_start = DateField(label="Start of the period")
+    period_end = DateField(label="End of the period")
 
     class Meta:
         model = TrainingNeedsAssessment
@@ -91,7 +90,7 @@ class QuestionForm(PortalForm):
 
 
 class ResourceForm(PortalModelForm):
-    last_reviewed = DateInputField(label="Last reviewed or updated (optional)", required=False,
+    last_reviewed = DateField(label="Last reviewed or updated (optional)", required=False,
                                    require_all_fields=False)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from actionplan.tests.factories import ActionFactory
 from partnership_portal.models import AuditEvent
@@ -117,7 +118,9 @@ class TestOutcomePage:
         assert "2024 to 2025: 45%, 2025 to 2026: 52%" in chart.description
         svg = base64.b64decode(chart.data_uri.split(",", 1)[1]).decode()
         assert "<title>" in svg and "<desc>" in svg and "<script" not in svg
-        assert f'alt="{chart.title}. ' in html and "the data</caption>" in html
+        # The alternative text describes the chart; the caption beside it gives the title, said once.
+        assert 'alt="' + escape(chart.description) + '"' in html and f'alt="{chart.title}' not in html
+        assert "the data</caption>" in html
 
     def test_the_manager_adds_a_data_point(self, world, client):
         client.force_login(world.own.users["manager"])
