@@ -136,6 +136,16 @@ def strategy_completeness(strategy, slug):
                              "url": url("section_edit", section_pk=section.pk)})
 
     gaps = []  # (message, url)
+    from .template import TEMPLATE_SECTIONS
+
+    present_keys = {row["section"].template_key for row in section_rows}
+    for template_section in TEMPLATE_SECTIONS:
+        if template_section.key not in present_keys:
+            gaps.append((f"There is no “{template_section.title}” section, which the national template expects.",
+                         url("strategy_sections")))
+    for row in section_rows:
+        if row["state"] == "empty":
+            gaps.append((f"“{row['section'].title}” is not written yet.", row["url"]))
     if not strategy.vision.strip():
         gaps.append(("There is no vision statement.", url("strategy_edit")))
     if not prios:

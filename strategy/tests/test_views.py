@@ -294,6 +294,15 @@ class TestCoverageAndCompleteness:
         assert f"Aim 2 has no intended outcomes." in page
         assert url(own, "outcome_create", aim_pk=aim2.pk) in page
 
+    def test_completeness_names_empty_and_missing_template_sections_among_the_gaps(self, manager, own):
+        Section.objects.filter(strategy=own.strategy).update(body="Written. " * 80)
+        Section.objects.filter(strategy=own.strategy, template_key="governance").update(body="")
+        Section.objects.filter(strategy=own.strategy, template_key="local_context").delete()
+        page = manager.get(url(own, "strategy_completeness")).content.decode()
+        assert "“Governance” is not written yet." in page
+        assert "There is no “Local and regional context” section, which the national template expects." in page
+        assert "“Introduction” is not written yet." not in page
+
 
 def test_the_overview_links_every_part(manager, own):
     page = manager.get(url(own, "strategy_detail")).content.decode()
