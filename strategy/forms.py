@@ -116,7 +116,14 @@ class CoverageForm(PortalForm):
 
 
 class MoveForm(PortalForm):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down"), ("to", "To position")])
+    position = forms.IntegerField(required=False, min_value=1, max_value=999)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("direction") == "to" and not data.get("position"):
+            self.add_error("position", "Choose the position to move it to")
+        return data
 
 
 class DataPointForm(PortalForm):

@@ -204,12 +204,19 @@ def _renumber(items, actor, field="number", start=1, step=1):
         item.save(update_fields=[field])
 
 
-def _move(items, target, direction):
-    """`items` with `target` moved one place up or down; None when it cannot move that way."""
-    if direction not in ("up", "down"):
-        raise ValidationError("Choose whether to move up or down.")
+def _move(items, target, direction, position=None):
+    """`items` with `target` moved one place up or down, or ("to") to `position` (1 is first);
+    None when it cannot move that way or is already there."""
+    if direction not in ("up", "down", "to") or (direction == "to" and not position):
+        raise ValidationError("Choose whether to move it up or down, or the position to move it to.")
     items = list(items)
     index = next(i for i, item in enumerate(items) if item.pk == target.pk)
+    if direction == "to":
+        other = min(max(int(position), 1), len(items)) - 1
+        if other == index:
+            return None
+        items.insert(other, items.pop(index))
+        return items
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
         return None
@@ -217,13 +224,14 @@ def _move(items, target, direction):
     return items
 
 
-def _move_within(obj, siblings, actor, direction, *, verb, label, field="number", start=1, step=1):
-    """Move `obj` one place among `siblings` (a queryset including it) and renumber them all."""
-    items = _move(siblings.select_for_update().order_by(field, "id"), obj, direction)
+def _move_within(obj, siblings, actor, direction, position=None, *, verb, label, field="number", start=1, step=1):
+    """Move `obj` one place (or to `position`) among `siblings` (a queryset including it) and renumber them all."""
+    items = _move(siblings.select_for_update().order_by(field, "id"), obj, direction, position)
     if items is None:
         return False
     _renumber(items, actor, field=field, start=start, step=step)
-    record(actor=actor, verb=verb, obj=obj, summary=f"{label} moved {direction}")
+    where = f"to position {items.index(obj) + 1}" if direction == "to" else direction
+    record(actor=actor, verb=verb, obj=obj, summary=f"{label} moved {where}")
     return True
 
 
@@ -274,9 +282,9 @@ def section_delete(*, section, actor):
 
 
 @transaction.atomic
-def section_move(*, section, actor, direction):
+def section_move(*, section, actor, direction, position=None):
     """Move a section one place up or down, renumbering every position of the strategy."""
-    return _move_within(section, Section.objects.filter(strategy_id=section.strategy_id), actor, direction,
+    return _move_within(section, Section.objects.filter(strategy_id=section.strategy_id), actor, direction, position,
                         verb="section.moved", label=section.title, field="position", start=10, step=10)
 
 
@@ -308,8 +316,8 @@ def priority_delete(*, priority, actor):
 
 
 @transaction.atomic
-def priority_move(*, priority, actor, direction):
-    return _move_within(priority, Priority.objects.filter(strategy_id=priority.strategy_id), actor, direction,
+def priority_move(*, priority, actor, direction, position=None):
+    return _move_within(priority, Priority.objects.filter(strategy_id=priority.strategy_id), actor, direction, position,
                         verb="priority.moved", label=priority.title)
 
 
@@ -415,8 +423,8 @@ def aim_delete(*, aim, actor):
 
 
 @transaction.atomic
-def aim_move(*, aim, actor, direction):
-    return _move_within(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, direction,
+def aim_move(*, aim, actor, direction, position=None):
+    return _move_within(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, direction, position,
                         verb="aim.moved", label=aim.title)
 
 
@@ -437,8 +445,8 @@ def outcome_delete(*, outcome, actor):
 
 
 @transaction.atomic
-def outcome_move(*, outcome, actor, direction):
-    return _move_within(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, direction,
+def outcome_move(*, outcome, actor, direction, position=None):
+    return _move_within(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, direction, position,
                         verb="outcome.moved", label=outcome.reference)
 
 

@@ -76,13 +76,19 @@ def _delete_page(request, delete, *, strategy, heading, explanation, success, re
 
 
 def _move_page(request, move, *, label, redirect_to, note=""):
+    """Move one place up or down, or to a chosen position: `move(direction, position)`."""
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whether to move it up or down.")
-    elif move(form.cleaned_data["direction"]):
-        messages.success(request, f"{label} moved {form.cleaned_data['direction']}. {note}".strip())
+        messages.error(request, "Choose whether to move it up or down, or the position to move it to.")
+        return redirect(redirect_to)
+    direction, position = form.cleaned_data["direction"], form.cleaned_data.get("position")
+    where = f"to position {position}" if direction == "to" else direction
+    if move(direction, position):
+        messages.success(request, f"{label} moved {where}. {note}".strip())
+    elif direction == "to":
+        messages.info(request, f"{label} is already at position {position}.")
     else:
-        messages.info(request, f"{label} is already at the {'top' if form.cleaned_data['direction'] == 'up' else 'bottom'}.")
+        messages.info(request, f"{label} is already at the {'top' if direction == 'up' else 'bottom'}.")
     return redirect(redirect_to)
 
 
@@ -226,7 +232,7 @@ def strategy_sections(request, pk):
     strategy = _strategy(request, pk)
     sections = selectors.sections(strategy)
     return render(request, "strategy/strategy_sections.html", {
-        "strategy": strategy, "sections": sections,
+        "strategy": strategy, "sections": sections, "positions": range(1, len(sections) + 1),
         "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
         "missing_kinds": [(k, SectionKind(k).label) for k in selectors.missing_front_sections(sections)],
     })
@@ -276,7 +282,7 @@ def section_move(request, pk, section_pk):
     strategy = _editable_strategy(request, pk)
     section = _section(strategy, section_pk)
     return _move_page(
-        request, lambda d: services.section_move(section=section, actor=request.user, direction=d),
+        request, lambda d, p: services.section_move(section=section, actor=request.user, direction=d, position=p),
         label=f"“{section.title}”", redirect_to=_url(request, "strategy_sections", strategy) + f"#section-{section.pk}",
     )
 
@@ -341,7 +347,7 @@ def priority_move(request, pk, priority_pk):
     strategy = _editable_strategy(request, pk)
     priority = _priority(strategy, priority_pk)
     return _move_page(
-        request, lambda d: services.priority_move(priority=priority, actor=request.user, direction=d),
+        request, lambda d, p: services.priority_move(priority=priority, actor=request.user, direction=d, position=p),
         label=f"“{priority.title}”", redirect_to=_url(request, "strategy_vision", strategy),
     )
 
@@ -459,7 +465,7 @@ def aim_move(request, pk, aim_pk):
     strategy = _editable_strategy(request, pk)
     aim = _aim(strategy, aim_pk)
     return _move_page(
-        request, lambda d: services.aim_move(aim=aim, actor=request.user, direction=d),
+        request, lambda d, p: services.aim_move(aim=aim, actor=request.user, direction=d, position=p),
         label=f"Aim “{aim.title}”", redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}",
         note=_NUMBERING_NOTE,
     )
@@ -506,7 +512,7 @@ def outcome_move(request, pk, outcome_pk):
     strategy = _editable_strategy(request, pk)
     outcome = _outcome(strategy, outcome_pk)
     return _move_page(
-        request, lambda d: services.outcome_move(outcome=outcome, actor=request.user, direction=d),
+        request, lambda d, p: services.outcome_move(outcome=outcome, actor=request.user, direction=d, position=p),
         label=f"Intended outcome {outcome.reference}",
         redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{outcome.aim_id}", note=_NUMBERING_NOTE,
     )

@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.models import AffectedGroup, FormOfAbuse
+from partnership_portal.models import AffectedGroup, AuditEvent, FormOfAbuse
 from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim
 from strategy.tests.factories import GovernanceBodyFactory, IntendedOutcomeFactory, StrategicAimFactory
 
@@ -130,6 +130,19 @@ class TestSectionsAddMoveDelete:
         manager.post(url(own, "section_move", section_pk=own.section.pk), {"direction": "down"})
         order = list(own.strategy.sections.order_by("position").values_list("template_key", flat=True))
         assert order[:2] == ["vision", "introduction"]
+
+    def test_move_to_a_chosen_position_in_one_step(self, manager, own):
+        extra = own.strategy.sections.order_by("position").last()
+        page = manager.get(url(own, "strategy_sections")).content.decode()
+        assert f'id="move-to-{extra.pk}"' in page
+        response = manager.post(url(own, "section_move", section_pk=extra.pk), {"direction": "to", "position": "2"},
+                                follow=True)
+        assert f"“{extra.title}” moved to position 2." in response.content.decode()
+        order = list(own.strategy.sections.order_by("position").values_list("pk", flat=True))
+        assert order[1] == extra.pk and order[0] == own.section.pk
+        assert AuditEvent.objects.filter(verb="section.moved", summary__endswith="moved to position 2").exists()
+        response = manager.post(url(own, "section_move", section_pk=extra.pk), {"direction": "to"}, follow=True)
+        assert "the position to move it to" in response.content.decode()
 
     def test_readers_see_the_text_without_edit_links(self, client, own):
         client.force_login(own.users["scrutineer"])
