@@ -41,9 +41,11 @@ def _url(request, name, strategy, **kwargs):
     return reverse(name, kwargs={"slug": request.partnership.slug, "pk": strategy.pk, **kwargs})
 
 
-def _form_page(request, form, save, *, strategy, heading, success, redirect_to, submit, caption="", prompts=()):
+def _form_page(request, form, save, *, strategy, heading, success, redirect_to, submit, caption="", prompts=(),
+               add_another=False):
     """A form page for one record: on a valid POST call `save(cleaned_data)` (a service) and
-    redirect; otherwise show the form with its errors and everything typed kept."""
+    redirect; otherwise show the form with its errors and everything typed kept. With `add_another`
+    a second button saves and comes back to an empty form for the next one."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -51,10 +53,12 @@ def _form_page(request, form, save, *, strategy, heading, success, redirect_to, 
             apply_validation_error(form, error)
         else:
             messages.success(request, success)
+            if add_another and request.POST.get("then") == "another":
+                return redirect(request.path)
             return redirect(redirect_to)
     return render(request, "strategy/object_form.html", {
         "form": form, "strategy": strategy, "heading": heading, "caption": caption, "submit": submit,
-        "cancel_url": redirect_to.split("#")[0], "prompts": prompts,
+        "cancel_url": redirect_to.split("#")[0], "prompts": prompts, "add_another": add_another,
     })
 
 
@@ -192,16 +196,12 @@ def section_edit(request, pk, section_pk):
 def aim_create(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
-    form = AimForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.aim_create(strategy=strategy, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Strategic aim added.")
-            return redirect(_url(request, "strategy_aims", strategy))
-    return render(request, "strategy/aim_form.html", {"form": form, "strategy": strategy})
+    return _form_page(
+        request, AimForm(request.POST or None),
+        lambda data: services.aim_create(strategy=strategy, actor=request.user, **data),
+        strategy=strategy, heading="Add a strategic aim", success="Strategic aim added.",
+        redirect_to=_url(request, "strategy_aims", strategy), submit="Add aim", add_another=True,
+    )
 
 
 @access.partnership_view
@@ -210,16 +210,13 @@ def outcome_create(request, pk, aim_pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     aim = access.get_visible_or_404(strategy.aims.all(), pk=aim_pk)
-    form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outcome_create(aim=aim, actor=request.user, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Intended outcome added to aim {aim.number}.")
-            return redirect(_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}")
-    return render(request, "strategy/outcome_form.html", {"form": form, "strategy": strategy, "aim": aim})
+    return _form_page(
+        request, OutcomeForm(request.POST or None),
+        lambda data: services.outcome_create(aim=aim, actor=request.user, text=data["text"]),
+        strategy=strategy, heading=f"Add an intended outcome to aim {aim.number}", caption=f"Aim {aim.number}: {aim.title}",
+        success=f"Intended outcome added to aim {aim.number}.",
+        redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}", submit="Add outcome", add_another=True,
+    )
 
 
 
@@ -307,7 +304,7 @@ def priority_create(request, pk):
         request, PriorityForm(request.POST or None),
         lambda data: services.priority_create(strategy=strategy, actor=request.user, **data),
         strategy=strategy, heading="Add a priority", success="Priority added.",
-        redirect_to=_url(request, "strategy_vision", strategy), submit="Add priority",
+        redirect_to=_url(request, "strategy_vision", strategy), submit="Add priority", add_another=True,
     )
 
 
@@ -379,7 +376,7 @@ def governance_create(request, pk):
         request, GovernanceBodyForm(request.POST or None, strategy=strategy),
         _governance_save(services.governance_body_create, strategy=strategy, actor=request.user),
         strategy=strategy, heading="Add a governance body", success="Governance body added.",
-        redirect_to=_url(request, "governance_list", strategy), submit="Add body",
+        redirect_to=_url(request, "governance_list", strategy), submit="Add body", add_another=True,
     )
 
 
@@ -540,7 +537,7 @@ def measure_create(request, pk, outcome_pk):
         lambda data: services.measure_create(outcome=outcome, actor=request.user, **data),
         strategy=strategy, heading=f"Add a measure for outcome {outcome.reference}", caption=outcome.text[:200],
         success=f"Measure added to outcome {outcome.reference}.",
-        redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{outcome.pk}", submit="Add measure",
+        redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{outcome.pk}", submit="Add measure", add_another=True,
     )
 
 

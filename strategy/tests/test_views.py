@@ -131,6 +131,17 @@ class TestSectionsAddMoveDelete:
         order = list(own.strategy.sections.order_by("position").values_list("template_key", flat=True))
         assert order[:2] == ["vision", "introduction"]
 
+    def test_save_and_add_another_comes_back_to_an_empty_form(self, manager, own):
+        create = url(own, "outcome_create", aim_pk=own.aim.pk)
+        page = manager.get(create).content.decode()
+        assert "Save and add another" in page
+        response = manager.post(create, {"text": "More children tell someone sooner.", "then": "another"})
+        assert response.status_code == 302 and response["Location"] == create
+        response = manager.post(create, {"text": "Staff feel confident to ask."})
+        assert response["Location"] == url(own, "strategy_aims") + f"#aim-{own.aim.pk}"
+        assert list(own.aim.outcomes.order_by("number").values_list("text", flat=True))[-2:] == [
+            "More children tell someone sooner.", "Staff feel confident to ask."]
+
     def test_move_to_a_chosen_position_in_one_step(self, manager, own):
         extra = own.strategy.sections.order_by("position").last()
         page = manager.get(url(own, "strategy_sections")).content.decode()
