@@ -84,6 +84,23 @@ class SectionKind(models.TextChoices):
     EXTRA = "extra", "Extra section"
 
 
+# Sections printed before the numbered body of the document, without a number.
+UNNUMBERED_SECTION_KINDS = (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING)
+
+
+def number_sections(sections):
+    """Give each section its number in the document (`doc_number`, None for the foreword and content
+    warning): the body sections counted in order. Every page that numbers sections uses this."""
+    number = 0
+    for section in sections:
+        if section.kind in UNNUMBERED_SECTION_KINDS:
+            section.doc_number = None
+        else:
+            number += 1
+            section.doc_number = number
+    return sections
+
+
 class Section(models.Model):
     """A narrative part of the strategy, written in Markdown and rendered sanitised."""
 

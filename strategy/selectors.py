@@ -10,6 +10,7 @@ from partnership_portal.models import AffectedGroup, FormOfAbuse, SuccessCriteri
 from . import language
 from .models import (
     GovernanceBody, IntendedOutcome, Measure, MeasureDataPoint, Priority, Section, SectionKind, StrategicAim, Strategy,
+    number_sections,
 )
 
 # A section with fewer words than this is shown as thin on the completeness page.
@@ -84,7 +85,8 @@ def coverage_flags(strategy):
 
 
 def sections(strategy):
-    return list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
+    """The strategy's sections in order, each with its number in the document (`doc_number`)."""
+    return number_sections(list(Section.objects.filter(strategy=strategy).order_by("position", "id")))
 
 
 def strategy_overview(strategy):

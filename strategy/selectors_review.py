@@ -6,7 +6,9 @@ from django.db.models import Prefetch
 from actionplan.models import Action
 from partnership_portal.models import SuccessCriterion
 
-from .models import IntendedOutcome, ReviewComment, ReviewInvitation, ReviewRating, Section, StrategicAim, Strategy
+from .models import (
+    IntendedOutcome, ReviewComment, ReviewInvitation, ReviewRating, Section, StrategicAim, Strategy, number_sections,
+)
 
 
 def review_round_grid(review_round):
@@ -44,7 +46,7 @@ def review_round_grid(review_round):
 def draft_for_review(strategy):
     """The draft as a reviewer reads it: sections in order, aims with their outcomes."""
     return {
-        "sections": list(Section.objects.filter(strategy=strategy).order_by("position", "id")),
+        "sections": number_sections(list(Section.objects.filter(strategy=strategy).order_by("position", "id"))),
         "aims": list(
             StrategicAim.objects.filter(strategy=strategy)
             .order_by("number")

@@ -182,6 +182,7 @@ def section_edit(request, pk, section_pk):
                 ))
             return redirect(_url(request, "strategy_sections", strategy) + f"#section-{section.pk}")
     body = form["body"].value() if form.is_bound else section.body
+    section.doc_number = next(s.doc_number for s in selectors.sections(strategy) if s.pk == section.pk)
     return render(
         request,
         "strategy/section_form.html",
