@@ -1,5 +1,6 @@
 """Building plans and reading PDFs in the export tests."""
 import io
+from types import SimpleNamespace
 
 from pypdf import PdfReader
 
@@ -43,3 +44,27 @@ def flat(text):
 
 def pdf_pages_text(reader):
     return [flat(page.extract_text() or "") for page in reader.pages]
+
+
+
+def pdf_structure(reader):
+    """A tagged PDF's tag tree: its structure types in document order, its table cells with the header
+    cells they name, and its alternative texts."""
+    found = SimpleNamespace(kinds=[], cells=[], alt_texts=[])
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict) and "/S" in node:  # a structure element, not a content or annotation reference
+            found.kinds.append(node["/S"])
+            if node["/S"] in ("/TD", "/TH"):
+                found.cells.append((node["/S"], list(node.get("/A", {}).get("/Headers", []))))
+            if "/Alt" in node:
+                found.alt_texts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found

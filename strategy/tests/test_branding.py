@@ -11,7 +11,7 @@ from PIL import Image
 from strategy.export import build_document, render_pdf
 from strategy.forms_export import contrast_with_white
 from strategy.models import PartnershipBranding
-from strategy.tests.helpers import pdf_reader
+from strategy.tests.helpers import pdf_reader, pdf_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def test_it_stores_a_valid_logo_privately_under_a_server_chosen_name(world, clie
     pdf, _ = render_pdf(html)
     cover = pdf_reader(pdf).pages[0]
     assert any(obj.get_object()["/Subtype"] == "/Image" for obj in cover["/Resources"]["/XObject"].values())
+    assert "Ashvale partnership logo" in pdf_structure(pdf_reader(pdf)).alt_texts
 
 
 @pytest.mark.parametrize("name,content,message", [

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from strategy.export import build_document, document_context, render_pdf
+from strategy.export import build_document, document_context, document_html_class, lean_user_agent_css, render_pdf
 from strategy.models import SectionKind
 from strategy.tests.factories import SectionFactory
-from strategy.tests.helpers import flat, grow_plan, pdf_pages_text, pdf_reader
+from strategy.tests.helpers import flat, grow_plan, pdf_pages_text, pdf_reader, pdf_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,34 @@ def test_it_is_a_tagged_pdf_with_title_language_outline_and_page_numbers(rendere
     assert texts[1].endswith(f" {status_page}")
 
 
+def test_the_tags_give_headings_paragraphs_tables_with_their_headers_and_links(rendered):
+    side, actions, html, reader, pages = rendered
+    tags = pdf_structure(reader)
+    for kind in ("/H1", "/H2", "/H3", "/H4", "/P", "/L", "/LI", "/Table", "/Caption", "/TH", "/TD", "/Link"):
+        assert kind in tags.kinds, kind
+    # Every data cell names its header cells; each action is its four paragraphs, and its reference a link target.
+    assert all(headers for kind, headers in tags.cells if kind == "/TD")
+    assert tags.kinds.count("/P") >= 4 * len(actions)
+    assert tags.kinds.count("/Link") >= 2 * len(actions)  # cross-references from the components and the annex
+
+
+def test_weasyprint_styles_pseudo_elements_only_where_the_document_has_them():
+    """Its default stylesheet gives ::marker, ::footnote-* and ::note-* rules to every element, and the
+    cascade then computes six styles per element that no two elements share. The document keeps markers
+    for list items and has no footnotes or notes. A WeasyPrint upgrade that changes those rules fails here."""
+    from weasyprint.html import UA, UA_STYLESHEET
+
+    lean = lean_user_agent_css(UA)
+    assert [line for line in lean.splitlines() if line.startswith("::")] == []
+    assert "li::marker, summary::marker {" in lean
+    assert UA_STYLESHEET not in document_html_class()(string="<p>Text</p>")._ua_stylesheets()
+    pdf, _ = render_pdf(
+        '<html lang="en"><title>Lists</title><ol><li>First</li><li>Second</li></ol><ul><li>Third</li></ul>'
+    )
+    # The list items keep their markers (the PDF's text gives them after the items).
+    assert pdf_pages_text(pdf_reader(pdf))[0] == "First Second Third 1. 2. •"
+
+
 def test_the_html_is_accessible_markup(rendered):
     side, actions, html, reader, pages = rendered
     assert '<html lang="en-GB">' in html
@@ -157,7 +185,8 @@ def test_each_core_component_section_lists_the_actions_serving_it(world):
         for action in actions:
             link = f'<a class="ref" href="#action-{action.pk}">{action.reference}</a>'
             assert (link in part) == (action in serving), (key, action.reference)
-    assert f'<dl class="plan-action" id="action-{actions[0].pk}">' in html
+    # The links land on the action's reference in the plan.
+    assert f'<span class="ref" id="action-{actions[0].pk}">{actions[0].reference}</span>' in html
 
 
 def test_records_are_not_lost_when_their_section_was_removed(world):

@@ -3,7 +3,9 @@
 For each it prints the render time through the full path (data assembly, templating and
 WeasyPrint, as the export task runs it) against WeasyPrint alone on the final HTML, the page
 count, the peak memory of the process and the number of queries the data assembly takes.
-Each strategy is measured in its own process, so peak memory is that strategy's.
+Each strategy is measured in its own process, so peak memory is that strategy's. A second
+process renders it once more phase by phase and prints its resident memory after, and its peak
+during, each phase (Linux: /proc/self/status, peak reset through /proc/self/clear_refs).
 
     .venv/bin/python tests/benchmarks/bench_export.py            # all sizes
     .venv/bin/python tests/benchmarks/bench_export.py --sizes 60  # a subset
@@ -114,19 +116,28 @@ def prepare(sizes):
     return [("demo", demo.pk)] + [(f"{n} actions", synthetic_strategy(n).pk) for n in sizes]
 
 
-def measure_one(strategy_id):
-    """Run in a child process: time the full path and WeasyPrint alone, count queries, report peak memory."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from strategy.export import build_document, document_context, render_pdf
+def warm_worker(strategy_id):
+    """Render once, as a worker that has rendered before would have (fonts, imports, compiled templates);
+    return a loader of the strategy."""
+    from strategy.export import build_document, render_pdf
     from strategy.models import Strategy
 
     def load():
         return Strategy.objects.select_related("partnership").get(pk=strategy_id)
 
     render_pdf("<html lang='en'><title>warm</title><p>Warm up fonts and imports.</p></html>")
-    build_document(load())  # compile the templates, as a worker that has rendered before would have
+    build_document(load())
+    return load
+
+
+def measure_one(strategy_id):
+    """Run in a child process: time the full path and WeasyPrint alone, count queries, report peak memory."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from strategy.export import build_document, document_context, render_pdf
+
+    load = warm_worker(strategy_id)
     with CaptureQueriesContext(connection) as queries:
         document_context(load())
 
@@ -149,20 +160,55 @@ def measure_one(strategy_id):
     }
 
 
+def resident_mib():
+    """(current, peak since the last reset) resident memory of this process in MiB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return tuple(int(fields[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+
+
+def measure_phases(strategy_id):
+    """Run in a child process: render once, phase by phase as `render_pdf` does, with the memory of each."""
+    from strategy.export import build_document, parse_html, write_tagged_pdf
+
+    load = warm_worker(strategy_id)
+    phases = [("worker", *resident_mib())]
+
+    def phase(label, step):
+        Path("/proc/self/clear_refs").write_text("5")  # restart the peak from the current size
+        result = step()
+        phases.append((label, *resident_mib()))
+        return result
+
+    html, _ = phase("assembly", lambda: build_document(load()))
+    source = phase("parse", lambda: parse_html(html))
+    document = phase("cascade and layout", source.render)
+    phase("write_pdf", lambda: write_tagged_pdf(document, io.BytesIO()))
+    return phases
+
+
+def child(option, strategy_id):
+    """Measure in a process of its own, so that its peak memory is this strategy's alone."""
+    out = subprocess.run([sys.executable, __file__, option, str(strategy_id)], capture_output=True, text=True,
+                         check=True, env=os.environ)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[60, 300, 1000])
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--phases", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
     if args.one:
         print(json.dumps(measure_one(args.one)))
         return
+    if args.phases:
+        print(json.dumps(measure_phases(args.phases)))
+        return
     rows = []
     for label, strategy_id in prepare(args.sizes):
-        out = subprocess.run([sys.executable, __file__, "--one", str(strategy_id)], capture_output=True, text=True,
-                             check=True, env=os.environ)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result = child("--one", strategy_id)
         rows.append((label, result))
         r = result
         overhead = (r["full_cpu_s"] / r["weasyprint_cpu_s"] - 1) * 100
@@ -170,6 +216,12 @@ def main():
               f"{r['weasyprint_cpu_s']:6.2f} s, difference {overhead:+5.1f}% (assembly and templates "
               f"{r['assembly_cpu_s']:.2f} s) | wall: {r['full_wall_s']:6.2f} s vs {r['weasyprint_wall_s']:6.2f} s | "
               f"peak {r['peak_mib']:4.0f} MiB | data assembly {r['queries']} queries", flush=True)
+        phases = child("--phases", strategy_id)
+        before_weasyprint = phases[1][1]
+        print(" " * 15 + "memory (resident after, peak during): " + " | ".join(
+            f"{phase} {current:.0f}" + ("" if phase == "worker" else f", peak {peak:.0f}")
+            for phase, current, peak in phases
+        ) + f" MiB; WeasyPrint adds {max(peak for _, _, peak in phases[2:]) - before_weasyprint:.0f} MiB", flush=True)
 
 
 if __name__ == "__main__":
