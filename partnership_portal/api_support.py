@@ -86,7 +86,8 @@ def document_api_contract(result, generator, request, public):
     - request bodies accept only the fields they declare (unknown fields are refused with 400);
     - an empty query parameter (`?status=`) is accepted and means the parameter was not given, as
       django-filter treats an empty filter value (a value that is not empty must still be a valid one);
-    - every operation documents the error answers it can give, and PATCH the 412 for a stale If-Match."""
+    - every operation documents the error answers it can give, and PATCH the 412 for a stale If-Match and
+      the 428 for a missing one."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in schemas.items():
         if name.endswith("Request") and component.get("type") == "object":
@@ -104,8 +105,11 @@ def document_api_contract(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(code, {"description": description, "content": error})
+            # Given by gunicorn (or the proxy in front of it), in HTML, before the portal sees the request.
+            responses.setdefault("414", {"description": "The address is longer than the server accepts (4 KB)."})
             if method == "patch":
                 responses.setdefault("412", {
                     "description": "The record changed since the version named in If-Match.", "content": error,
                 })
+                responses.setdefault("428", {"description": "No If-Match header was sent.", "content": error})
     return result

@@ -40,12 +40,12 @@ def test_a_filter_naming_an_unknown_or_foreign_choice_is_a_400_naming_it(world, 
 def test_the_schema_documents_error_answers_and_refuses_unknown_fields(world, api_client_for):
     schema = api_client_for(world.own.users["manager"]).get("/api/schema/", {"format": "json"}).json()
     patch = schema["paths"]["/api/v1/actions/{id}/"]["patch"]
-    assert {"200", "400", "401", "403", "404", "412", "429"} <= set(patch["responses"])
+    assert {"200", "400", "401", "403", "404", "412", "414", "428", "429"} <= set(patch["responses"])
     assert schema["components"]["schemas"]["ActionProgressRequest"]["additionalProperties"] is False
     assert schema["components"]["schemas"]["ActionProgressRequest"]["required"] == ["progress", "status"]
     for path in schema["paths"].values():
         for operation in path.values():
-            assert {"401", "403", "404"} <= set(operation["responses"])
+            assert {"401", "403", "404", "414"} <= set(operation["responses"])
 
 
 def test_an_empty_if_match_is_bad_input(world, api_client_for):
