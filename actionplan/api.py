@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from partnership_portal import access
+from partnership_portal.api_support import StrictCharField, StrictURLField
 
 from . import selectors, services
 from .filters import ActionFilter
@@ -65,8 +66,8 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
 class ActionProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    narrative = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+    narrative = StrictCharField(required=False, allow_blank=True, default="")
+    evidence_url = StrictURLField(required=False, allow_blank=True, default="", max_length=500)
 
     def validate(self, data):
         # Only progress may be changed through the API: a field outside this set (the action's text,

@@ -22,6 +22,36 @@ SORTS = {
 }
 
 
+class _StatusField(django_filters.fields.MultipleChoiceField):
+    """The statuses chosen; an empty value (`?status=`) chooses none, so filters nothing, as an empty value does
+    for every other filter. Any other value must be one of the choices."""
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+class _StatusFilter(django_filters.MultipleChoiceFilter):
+    field_class = _StatusField
+
+
+class _YesNoField(forms.NullBooleanField):
+    """`true` or `false` (as the schema says), or empty for no filter. Django's own field reads any other value
+    as "no filter", which would hide a client's mistake behind the full list; here it is bad input."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "true"):
+            return True
+        if value in (False, "false"):
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class _YesNoFilter(django_filters.BooleanFilter):
+    field_class = _YesNoField
+
+
 def _yes_no():
     return forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")], attrs={"class": "govuk-select"})
 
@@ -37,7 +67,7 @@ class ActionFilter(django_filters.FilterSet):
     aim = django_filters.ModelChoiceFilter(field_name="outcome__aim", queryset=StrategicAim.objects.none(),
                                            label="Strategic aim")
     lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), label="Lead agency")
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple)
+    status = _StatusFilter(choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple)
     core_component = django_filters.ModelChoiceFilter(
         queryset=CoreComponent.objects.all(), to_field_name="code", label="Core component"
     )
@@ -45,8 +75,8 @@ class ActionFilter(django_filters.FilterSet):
         field_name="recommendations", queryset=Recommendation.objects.all(), to_field_name="number",
         label="National-review recommendation",
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=_yes_no())
-    stale = django_filters.BooleanFilter(method="filter_stale", label="No recent update", widget=_yes_no())
+    overdue = _YesNoFilter(method="filter_overdue", label="Overdue", widget=_yes_no())
+    stale = _YesNoFilter(method="filter_stale", label="No recent update", widget=_yes_no())
     due_within = django_filters.NumberFilter(
         method="filter_due_within", label="Due within (days)", min_value=0, max_value=3660,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}),

@@ -11,13 +11,14 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from . import access, two_factor
+from .api_support import StrictCharField, StrictEmailField
 from .models import Agency, Partnership
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    code = serializers.CharField(
+    email = StrictEmailField()
+    password = StrictCharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = StrictCharField(
         required=False, allow_blank=True, max_length=20,
         help_text="For people with two-step verification: the 6-digit code from their authenticator app, "
                   "or a recovery code.",

@@ -1,6 +1,6 @@
 """API settings hooks, kept free of view imports so DRF can load them from settings."""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -15,9 +15,10 @@ class CappedPageNumberPagination(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request):
-        """A page_size that is not a whole number from 1 up is bad input (400), not silently ignored."""
+        """A page_size that is not a whole number from 1 up is bad input (400), not silently ignored; an empty
+        one is no page_size, as an empty value is for every query parameter."""
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None:
+        if raw not in (None, ""):
             try:
                 valid = int(raw) >= 1
             except ValueError:
@@ -31,6 +32,30 @@ class CappedPageNumberPagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+class StrictStringMixin:
+    """A text field that takes only a JSON string. DRF's own turns 5 into "5", so a client sending a number
+    where the schema says string would never learn of its mistake: here it is a 400 naming the field."""
+
+    default_error_messages = {"not_a_string": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
+class StrictURLField(StrictStringMixin, serializers.URLField):
+    pass
 
 
 def exception_handler(exc, context):
@@ -59,7 +84,10 @@ def document_api_contract(result, generator, request, public):
     """Schema post-processing, so the schema says what the API does:
 
     - request bodies accept only the fields they declare (unknown fields are refused with 400);
-    - every operation documents the error answers it can give, and PATCH the 412 for a stale If-Match."""
+    - an empty query parameter (`?status=`) is accepted and means the parameter was not given, as
+      django-filter treats an empty filter value (a value that is not empty must still be a valid one);
+    - every operation documents the error answers it can give, and PATCH the 412 for a stale If-Match and
+      the 428 for a missing one."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in schemas.items():
         if name.endswith("Request") and component.get("type") == "object":
@@ -71,11 +99,17 @@ def document_api_contract(result, generator, request, public):
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_RESPONSES.items():
                 responses.setdefault(code, {"description": description, "content": error})
+            # Given by gunicorn (or the proxy in front of it), in HTML, before the portal sees the request.
+            responses.setdefault("414", {"description": "The address is longer than the server accepts (4 KB)."})
             if method == "patch":
                 responses.setdefault("412", {
                     "description": "The record changed since the version named in If-Match.", "content": error,
                 })
+                responses.setdefault("428", {"description": "No If-Match header was sent.", "content": error})
     return result

@@ -193,7 +193,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request never waits long on an unreachable broker: it falls back to running the task in-process.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+# A task's message is acknowledged only once the task has ended (ACKS_LATE above), so a worker lost in the
+# middle leaves it unacknowledged: a pool process killed (out of memory, say) has it put back on the queue at
+# once (REJECT_ON_WORKER_LOST); a whole worker killed has it handed to another worker once it has gone
+# unacknowledged for CELERY_VISIBILITY_TIMEOUT seconds. That must be longer than any task runs, or a task still
+# running would be handed out a second time: five minutes is over ten times the longest export measured (1,000
+# actions, 25 s), and brings a lost export back before it is shown as stalled (EXPORT_STALLED_AFTER_SECONDS).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0,
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": 2}}
 CELERY_TIMEZONE = TIME_ZONE
@@ -221,7 +230,18 @@ CACHES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Behind reverse proxies (a load balancer, nginx) every request arrives from a proxy's address. Set
+# TRUSTED_PROXY_COUNT to the number of proxies in front of the portal, each appending the address it was
+# reached from to X-Forwarded-For, and the client's address is read from that header instead: for sign-in
+# lockouts, the staff survey's per-address limit and API throttling (partnership_portal.network.client_ip).
+# Leave it at 0 while clients can reach gunicorn directly: anyone can write the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is how many reverse proxies are in front of the portal: 0 or more.")
+
 REST_FRAMEWORK = {
+    # The same client address as client_ip(): without this, throttles would take X-Forwarded-For as sent.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -320,6 +340,8 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # Both the sign-in form and the API token exchange pass the email address as `username`.
 AXES_USERNAME_FORM_FIELD = "username"
+# The network address of the pair, as TRUSTED_PROXY_COUNT says to find it.
+AXES_CLIENT_IP_CALLABLE = "partnership_portal.network.client_ip"
 
 # Two-step verification (django-otp): codes from an authenticator app (TOTP, 30-second steps), and
 # single-use recovery codes. After each wrong code the next attempt must wait twice as long (1 s, 2 s, 4 s ...).

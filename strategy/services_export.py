@@ -97,18 +97,29 @@ def export_render(*, export_id):
     except Exception as exc:  # recorded on the export, which can be tried again
         logger.exception("Export %s failed", export_id)
         with transaction.atomic():
-            StrategyExport.objects.filter(pk=export.pk).update(
+            # Another run of the same export may have finished meanwhile: its document stands.
+            failed = StrategyExport.objects.filter(pk=export.pk).exclude(status=ExportStatus.DONE).update(
                 status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
             )
             export.refresh_from_db()
-            record(actor=None, verb="export.failed", obj=export, partnership=export.strategy.partnership,
-                   summary=export.error[:300])
+            if failed:
+                record(actor=None, verb="export.failed", obj=export, partnership=export.strategy.partnership,
+                       summary=export.error[:300])
         return export
     with transaction.atomic():
         export = StrategyExport.objects.select_for_update().get(pk=export_id)
+        if export.status == ExportStatus.DONE:
+            # Two runs of one export overlapped (a task handed out again after its worker was lost, or a retry
+            # of an export that only looked stalled): the first to finish keeps its file, this one writes none.
+            return export
         # The content is what was rendered now, which may differ from when it was asked for.
         export.fingerprint = fingerprint_of(html)
         export.content_snapshot = snapshot
+        # A file already at this name was left by a run that died between writing it and committing: no export
+        # refers to it, so it is replaced rather than kept beside a second, suffixed copy.
+        name = export.file.field.generate_filename(export, f"{export.pk}.pdf")
+        if export.file.storage.exists(name):
+            export.file.storage.delete(name)
         export.file.save(f"{export.pk}.pdf", ContentFile(pdf_bytes), save=False)
         export.page_count = pages
         export.render_seconds = round(time.perf_counter() - started, 3)

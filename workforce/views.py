@@ -9,6 +9,7 @@ from audits.views import action_from_evidence, target_strategy
 from partnership_portal import access
 from partnership_portal.models import Recommendation
 from partnership_portal.form_views import confirm_delete, form_page, save_form
+from partnership_portal.network import client_ip
 
 from . import exports, selectors, services, survey_guard
 from .forms import AssessmentForm, CourseForm, NeedForm, QuestionForm, ResourceForm, SurveyResponseForm, TakeUpForm
@@ -287,10 +288,6 @@ def survey_export(request, pk, fmt):
 # -- the staff survey: the anonymous link ------------------------------------------------
 
 
-def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_respond(request, token):
@@ -302,7 +299,7 @@ def survey_respond(request, token):
     questions, agencies = selectors.survey_form_parts(survey)
     context = {"survey": survey, "survey_partnership": partnership}
     if request.method == "POST":
-        if not survey_guard.allow_post(survey, _client_address(request)):
+        if not survey_guard.allow_post(survey, client_ip(request)):
             return render(request, "workforce/survey_busy.html", context, status=429)
         form = SurveyResponseForm(request.POST, questions=questions, agencies=agencies)
         if form.is_valid():

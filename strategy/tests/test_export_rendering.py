@@ -27,6 +27,12 @@ def fast_render(monkeypatch):
     return calls
 
 
+def files_of(export):
+    """The files in storage named for this export (the world's own finished export sits in the same folder)."""
+    folder = f"exports/{export.strategy.partnership_id}"
+    return [f"{folder}/{name}" for name in export.file.storage.listdir(folder)[1] if name.endswith(f"-{export.pk}.pdf")]
+
+
 def request_export(side, capture, actor=None):
     with capture(execute=True):
         return export_request(strategy=side.strategy, actor=actor or side.users["manager"])
@@ -151,3 +157,52 @@ def test_asking_twice_while_rendering_does_not_render_twice(world, fast_render, 
     with django_capture_on_commit_callbacks(execute=True):
         third, created = export_request(strategy=side.strategy, actor=side.users["manager"])
     assert created and third.pk != first.pk
+
+
+@pytest.mark.parametrize("second_run_ends", ["rendered", "failed"])
+def test_when_two_runs_of_one_export_overlap_the_first_to_finish_keeps_the_only_file(
+    world, monkeypatch, second_run_ends
+):
+    """A task handed out again while its first run is still going (or a retry of an export that only looked
+    stalled) renders the same export twice at once: the run that finishes first writes the document, the other
+    writes no second file, records no second render and does not mark the finished export failed."""
+    side = world.own
+    export = StrategyExport.objects.create(strategy=side.strategy, version_label="1.0", strategy_status="draft")
+    calls = []
+
+    def overlapping_render(html):
+        calls.append(html)
+        if len(calls) == 1:
+            export_render(export_id=export.pk)  # the other run starts and finishes while this one renders
+            if second_run_ends == "failed":
+                raise RuntimeError("worker ran out of memory")
+        return b"%PDF-1.7 run " + str(len(calls)).encode(), 3
+
+    monkeypatch.setattr(export_module, "render_pdf", overlapping_render)
+    export_render(export_id=export.pk)
+    export.refresh_from_db()
+    assert len(calls) == 2 and export.status == ExportStatus.DONE and export.error == ""
+    assert files_of(export) == [export.file.name]
+    with export.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.7 run 2"
+    assert AuditEvent.objects.filter(verb="export.rendered", object_id=str(export.pk)).count() == 1
+    assert not AuditEvent.objects.filter(verb="export.failed", object_id=str(export.pk)).exists()
+
+
+def test_a_file_left_by_a_run_that_died_before_committing_is_replaced_not_kept_beside(world, fast_render):
+    from django.core.files.base import ContentFile
+
+    from strategy.export import build_document, fingerprint_of
+
+    side = world.own
+    export = StrategyExport.objects.create(strategy=side.strategy, version_label="1.0", strategy_status="draft",
+                                           status=ExportStatus.RENDERING, started_at=timezone.now())
+    name = f"exports/{side.partnership.pk}/{fingerprint_of(build_document(side.strategy)[0])}-{export.pk}.pdf"
+    storage = export.file.storage
+    assert storage.save(name, ContentFile(b"%PDF-1.7 half writt")) == name
+    export_render(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE and export.file.name == name
+    assert files_of(export) == [name]
+    with export.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.7 rendered 1"

@@ -49,10 +49,11 @@ def fresh_token(client, survey):
     return response.context["form"].initial["form_token"]
 
 
-def submit(client, survey, agency, role="practitioner", rating=4, **extra):
+def submit(client, survey, agency, role="practitioner", rating=4, ip="192.0.2.10", forwarded_for=None, **extra):
     data = {"form_token": fresh_token(client, survey), "agency": agency.pk if agency else "", "role": role,
             **answers_for(survey, rating), **extra}
-    return client.post(link(survey), data, REMOTE_ADDR=extra.pop("ip", "192.0.2.10"))
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    return client.post(link(survey), data, REMOTE_ADDR=ip, **headers)
 
 
 def test_it_needs_no_sign_in_and_stores_one_anonymous_response(client, world, survey):
@@ -105,6 +106,23 @@ def test_one_address_cannot_flood_the_survey(client, world, survey, settings):
     assert flooded.status_code == 429 and SurveyResponse.objects.count() == 3
     other_address = submit(client, survey, None, ip="198.51.100.7")
     assert other_address.status_code == 200 and SurveyResponse.objects.count() == 4
+
+
+@pytest.mark.parametrize("trusted_proxies", [0, 1])
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(client, survey, settings, trusted_proxies):
+    """Every post reaches the portal from the proxy's address. Told to trust one proxy, the portal counts the
+    address it forwarded for; told nothing, it ignores the header, which any client could write."""
+    settings.SURVEY_POSTS_PER_ADDRESS_PER_HOUR = 2
+    settings.TRUSTED_PROXY_COUNT = trusted_proxies
+    proxy = "192.0.2.1"
+    for _ in range(2):
+        assert submit(client, survey, None, ip=proxy, forwarded_for="198.51.100.7").status_code == 200
+    other_client = submit(client, survey, None, ip=proxy, forwarded_for="203.0.113.9")
+    assert other_client.status_code == (200 if trusted_proxies else 429)
+    assert SurveyResponse.objects.count() == (3 if trusted_proxies else 2)
+    # A client writing the header itself gains nothing: the proxy appends the address it really came from.
+    spoofed = submit(client, survey, None, ip=proxy, forwarded_for="203.0.113.50, 198.51.100.7")
+    assert spoofed.status_code == 429
 
 
 def test_the_rate_counter_does_not_hold_the_address(survey):
