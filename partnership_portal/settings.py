@@ -373,6 +373,10 @@ ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
 
 # Exports: one queued or rendering for longer than this is taken to be stalled (worker lost) and can be retried.
 EXPORT_STALLED_AFTER_SECONDS = int(os.environ.get("EXPORT_STALLED_AFTER_SECONDS", "600"))
+# A render still running after this many seconds is stopped and recorded as failed (and can be tried again),
+# so a hung render is not handed to a second worker when the visibility timeout passes. Keep it below
+# CELERY_VISIBILITY_TIMEOUT; the 1,000-action document takes under 30 s.
+EXPORT_RENDER_TIME_LIMIT = int(os.environ.get("EXPORT_RENDER_TIME_LIMIT", "240"))
 # Local data: the national prevalence estimate applied to the child population, and where it comes from.
 PREVALENCE_RATE = Decimal(os.environ.get("PREVALENCE_RATE", "0.10"))
 if not Decimal("0") < PREVALENCE_RATE <= Decimal("1"):

@@ -95,11 +95,17 @@ def export_render(*, export_id):
         html, snapshot = build_document(export.strategy)
         pdf_bytes, pages = render_pdf(html)
     except Exception as exc:  # recorded on the export, which can be tried again
+        from celery.exceptions import SoftTimeLimitExceeded
+        from django.conf import settings
+
         logger.exception("Export %s failed", export_id)
+        error = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SoftTimeLimitExceeded):
+            error = f"The render was stopped after {settings.EXPORT_RENDER_TIME_LIMIT} seconds (EXPORT_RENDER_TIME_LIMIT)."
         with transaction.atomic():
             # Another run of the same export may have finished meanwhile: its document stands.
             failed = StrategyExport.objects.filter(pk=export.pk).exclude(status=ExportStatus.DONE).update(
-                status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+                status=ExportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
             )
             export.refresh_from_db()
             if failed:

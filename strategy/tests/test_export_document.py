@@ -1,4 +1,6 @@
 """The published document: content, layout, accessibility tags, and its data assembly."""
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -159,6 +161,9 @@ def test_the_html_page_is_the_same_document(world, client):
     assert "Draft: this document has not been approved." in html
     nonce = html.split('<style nonce="', 1)[1].split('"', 1)[0]
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+    # The policy allows no inline style attributes, so the page uses none (column widths are classes).
+    assert re.search(r"<[a-z][^>]*\sstyle=", html) is None
+    assert 'class="col-half"' in html
 
 
 def test_the_command_writes_a_pdf(world, tmp_path):

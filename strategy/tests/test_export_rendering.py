@@ -101,6 +101,25 @@ def test_a_failed_render_is_recorded_and_can_be_retried(world, monkeypatch, djan
     assert AuditEvent.objects.filter(verb="export.retried", actor=side.users["manager"]).exists()
 
 
+def test_a_render_past_its_time_limit_is_recorded_as_failed_and_retryable(world, monkeypatch, settings,
+                                                                           django_capture_on_commit_callbacks):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from strategy.tasks import render_strategy_export
+
+    assert render_strategy_export.soft_time_limit == settings.EXPORT_RENDER_TIME_LIMIT
+    assert render_strategy_export.soft_time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+    def too_slow(html):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(export_module, "render_pdf", too_slow)
+    export, _ = request_export(world.own, django_capture_on_commit_callbacks)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and export.is_retryable()
+    assert export.error == f"The render was stopped after {settings.EXPORT_RENDER_TIME_LIMIT} seconds (EXPORT_RENDER_TIME_LIMIT)."
+
+
 def test_a_stalled_render_can_be_retried_but_a_running_one_cannot(world, fast_render, django_capture_on_commit_callbacks):
     side = world.own
     running = StrategyExport.objects.create(
