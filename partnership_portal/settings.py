@@ -33,6 +33,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "development-only-not-secret-" + "x" * 40
+    elif os.environ.get("PORTAL_THROWAWAY_SECRET_KEY") == "1":  # set by manage.py for keyless commands only
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. "

@@ -39,6 +39,19 @@ def test_production_settings_refuse_to_start_without_a_secret():
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
+def test_commands_that_only_read_the_code_run_without_a_secret():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PORTAL_THROWAWAY_SECRET_KEY")}
+    env.update({"DJANGO_SETTINGS_MODULE": "partnership_portal.settings", "DEBUG": "0"})
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stderr
+    # The throwaway key is for those commands alone: a settings import elsewhere still refuses.
+    env["PORTAL_THROWAWAY_SECRET_KEY"] = ""
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "--plan"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
 PRODUCTION_HEADERS = dict(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True, SECURE_HSTS_PRELOAD=True)
 
 
