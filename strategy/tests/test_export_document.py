@@ -1,13 +1,26 @@
 """The published document: content, layout, accessibility tags, and its data assembly."""
+import base64
+import io
 import re
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
-from strategy.export import build_document, document_context, document_html_class, lean_user_agent_css, render_pdf
+from strategy.export import (
+    DOCUMENT_TAG_LIBRARIES,
+    build_document,
+    document_context,
+    document_engine,
+    document_html_class,
+    draft_watermark_src,
+    lean_user_agent_css,
+    render_pdf,
+)
 from strategy.models import SectionKind
 from strategy.tests.factories import SectionFactory
 from strategy.tests.helpers import flat, grow_plan, pdf_pages_text, pdf_reader, pdf_structure
@@ -90,6 +103,26 @@ def test_it_is_a_tagged_pdf_with_title_language_outline_and_page_numbers(rendere
     assert texts[1].endswith(f" {status_page}")
 
 
+def test_the_contents_give_each_part_the_page_it_starts_on_without_dot_leaders(rendered):
+    side, actions, html, reader, pages = rendered
+    texts = pdf_pages_text(reader)
+    context = document_context(side.strategy)
+    entries = [s.title for s in context["front_sections"]]
+    entries += [f"{s.doc_number} {s.title}" for s in context["sections"]]
+    entries += [f"Annex {a.letter}: {a.title}" for a in context["annexes"]]
+    assert len(entries) == 18
+    previous = 3
+    for entry in entries:
+        page = int(re.search(re.escape(entry) + r" (\d+)(?: |$)", texts[1]).group(1))
+        title = entry.split(" ", 1)[1] if entry[0].isdigit() else entry
+        # It starts on that page: the first page after the contents that shows its title.
+        assert page >= previous and title in texts[page - 1], entry
+        assert not any(title in text for text in texts[2:page - 1]), entry
+        previous = page
+    # The numbers are the only thing between the titles: no dots read out as text or tagged one by one.
+    assert "..." not in texts[1]
+
+
 def test_the_tags_give_headings_paragraphs_tables_with_their_headers_and_links(rendered):
     side, actions, html, reader, pages = rendered
     tags = pdf_structure(reader)
@@ -127,14 +160,58 @@ def test_the_html_is_accessible_markup(rendered):
     assert "No action answers this recommendation yet." in html  # recommendations 4-6 have no action
 
 
+def images_drawn(reader):
+    """The sizes of the images that the PDF's pages draw, directly or through form objects and patterns."""
+    sizes, seen = set(), set()
+
+    def walk(resources):
+        resources = resources.get_object() if resources is not None else {}
+        for group in ("/XObject", "/Pattern"):
+            for ref in resources.get(group, {}).values():
+                if ref.idnum in seen:
+                    continue
+                seen.add(ref.idnum)
+                thing = ref.get_object()
+                if thing.get("/Subtype") == "/Image":
+                    sizes.add((thing["/Width"], thing["/Height"]))
+                walk(thing.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return sorted(sizes)
+
+
 def test_a_draft_carries_a_watermark_and_an_approved_strategy_does_not(world):
     strategy = world.own.strategy
     html, _ = build_document(strategy)
-    assert 'class="doc draft"' in html and ">DRAFT</text>" in html
+    assert 'class="doc draft"' in html and f'url("{draft_watermark_src()}")' in html
+    # The watermark is a picture of the word, pale grey, drawn behind every page.
+    watermark = Image.open(io.BytesIO(base64.b64decode(draft_watermark_src().split(",", 1)[1])))
+    assert (watermark.size, watermark.mode) == ((1200, 1200), "LA")
+    assert watermark.getpixel((600, 600))[0] == 0xE8 and 0 < watermark.getbbox()[0] < watermark.getbbox()[2] < 1200
+    pdf, pages = render_pdf(html)
+    assert images_drawn(pdf_reader(pdf)) == [(1200, 1200)]
     strategy.status = "approved"
     strategy.save()
     html, _ = build_document(strategy)
-    assert "draft" not in html.split("<body", 1)[1].split(">", 1)[0] and ">DRAFT</text>" not in html
+    assert "draft" not in html.split("<body", 1)[1].split(">", 1)[0] and "data:image/png" not in html
+    assert images_drawn(pdf_reader(render_pdf(html)[0])) == []
+
+
+def test_the_document_is_rendered_by_an_engine_that_loads_only_the_tag_libraries_it_uses(world, settings):
+    """The project's engine imports every installed app's template tags when it is made; the document's
+    engine is the same engine (settings.TEMPLATES) with only the libraries its templates load."""
+    loaded = set()
+    for template in (settings.BASE_DIR / "templates" / "export").iterdir():
+        for names in re.findall(r"{% load ([\w ]+?) %}", template.read_text()):
+            loaded.update(names.split())
+    assert loaded and loaded <= set(DOCUMENT_TAG_LIBRARIES)
+    assert set(document_engine().template_libraries) == set(DOCUMENT_TAG_LIBRARIES)
+    # It renders the document exactly as the project's engine would.
+    context = document_context(world.own.strategy)
+    assert document_engine().render_to_string("export/strategy.html", context) == render_to_string(
+        "export/strategy.html", context
+    )
 
 
 def test_data_assembly_takes_the_same_number_of_queries_at_any_size(world, django_assert_num_queries):
