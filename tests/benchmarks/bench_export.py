@@ -10,7 +10,7 @@ during, each phase (Linux: /proc/self/status, peak reset through /proc/self/clea
     .venv/bin/python tests/benchmarks/bench_export.py            # all sizes
     .venv/bin/python tests/benchmarks/bench_export.py --sizes 60  # a subset
 
-Uses DATABASE_URL, defaulting to a scratch SQLite file in /tmp that it fills itself.
+Uses DATABASE_URL, defaulting to a scratch SQLite file under var/ (beside the stored files) that it fills itself.
 """
 import argparse
 import io
@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership_portal.settings")
 os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/bench_export.sqlite3")
+# A scratch database beside this checkout's own file storage (var/), so the logos it stores are found again.
+(ROOT / "var").mkdir(exist_ok=True)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench_export.sqlite3'}")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 WORDS = (
