@@ -16,8 +16,9 @@ def form_page(request, form, *, title, caption, submit, cancel_url, intro=""):
     })
 
 
-def save_form(request, form, write, success):
-    """On a valid POST run `write(data)` and flash `success` (a string, or a function of the saved object).
+def save_form(request, form, write, success=None):
+    """On a valid POST run `write(data)` and flash `success` (a string, a function of the saved object, or
+    None for no message).
 
     Returns the saved object, or None when the form is to be shown again — with a service's
     ValidationError beside the fields it names.
@@ -29,7 +30,8 @@ def save_form(request, form, write, success):
     except ValidationError as error:
         apply_validation_error(form, error)
         return None
-    messages.success(request, success(obj) if callable(success) else success)
+    if success is not None:
+        messages.success(request, success(obj) if callable(success) else success)
     return obj
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from . import two_factor
 from .middleware import SessionLifetimeMiddleware
 from .sessions import end_sessions_of, revoke_tokens_of
 
@@ -15,10 +16,7 @@ def start_session_clock(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[SessionLifetimeMiddleware.STARTED] = now
     request.session[SessionLifetimeMiddleware.SEEN] = now
-    if hasattr(request, "session"):
-        from . import two_factor
-
-        two_factor.remember_owed(request, user)
+    two_factor.remember_owed(request, user)
 
 
 @receiver(user_logged_out)

@@ -2,13 +2,13 @@
 after the password, recovery codes, turning it off; and a partnership's requirement."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import access, two_factor
-from .forms import TwoFactorCodeForm, TwoFactorRequirementForm, apply_validation_error
+from .form_views import save_form
+from .forms import TwoFactorCodeForm, TwoFactorRequirementForm
 
 RECOVERY_CODES_SESSION_KEY = "_portal_new_recovery_codes"
 
@@ -18,17 +18,6 @@ def _next_url(request, default="home"):
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
         return candidate
     return default
-
-
-def _write(form, action):
-    """Run `action()` for a valid bound form; show a service's ValidationError beside the field."""
-    if not form.is_bound or not form.is_valid():
-        return None
-    try:
-        return action(form.cleaned_data)
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
 
 
 def _show_codes(request, codes, message):
@@ -51,12 +40,10 @@ def set_up(request):
         return redirect("two_factor")
     device = two_factor.start_set_up(request.user)
     form = TwoFactorCodeForm(request.POST or None)
-    codes = _write(form, lambda data: two_factor.confirm_set_up(request, device=device, code=data["code"]))
+    codes = save_form(request, form, lambda data: two_factor.confirm_set_up(request, device=device, code=data["code"]))
     if codes is not None:
-        request.session[RECOVERY_CODES_SESSION_KEY] = codes
         request.session["_portal_after_codes"] = _next_url(request, "")
-        messages.success(request, "Two-step verification is on. From now on you will enter a code after your password.")
-        return redirect("two_factor_recovery_codes")
+        return _show_codes(request, codes, "Two-step verification is on. From now on you will enter a code after your password.")
     return render(request, "partnership_portal/two_factor_set_up.html", {
         "form": form, "device": device, "secret": two_factor.secret_for_display(device),
         "qr_svg": two_factor.qr_svg(device), "required_by": two_factor.requiring_partnerships(request.user),
@@ -70,7 +57,7 @@ def verify(request):
     if request.session.get(two_factor.SESSION_KEY) != two_factor.VERIFY:
         return redirect(_next_url(request))
     form = TwoFactorCodeForm(request.POST or None, recovery=True)
-    device = _write(form, lambda data: two_factor.verify(request, data["code"]))
+    device = save_form(request, form, lambda data: two_factor.verify(request, data["code"]))
     if device is not None:
         if isinstance(device, two_factor.RecoveryCodeDevice):
             messages.warning(request, f"You signed in with a recovery code. You have {device.remaining} left; "
@@ -105,8 +92,8 @@ def turn_off(request):
     if not two_factor.is_enabled(request.user):
         return redirect("two_factor")
     form = TwoFactorCodeForm(request.POST or None)
-    if _write(form, lambda data: two_factor.turn_off(request, code=data["code"]) or True):
-        messages.success(request, "Two-step verification is off. You will sign in with your password only.")
+    if save_form(request, form, lambda data: two_factor.turn_off(request, code=data["code"]) or True,
+                 "Two-step verification is off. You will sign in with your password only."):
         return redirect("two_factor")
     return render(request, "partnership_portal/two_factor_turn_off.html", {
         "form": form, "required_by": two_factor.requiring_partnerships(request.user),
@@ -121,14 +108,13 @@ def partnership_security(request):
     partnership = request.partnership
     # A bare checkbox posts nothing when cleared, so bind on the method, not on the data.
     form = TwoFactorRequirementForm(request.POST if request.method == "POST" else None, initial={"require_two_factor": partnership.require_two_factor})
-    signed_out = _write(form, lambda data: two_factor.set_requirement(
-        partnership=partnership, required=data["require_two_factor"], actor=request.user))
+    signed_out = save_form(request, form, lambda data: two_factor.set_requirement(
+        partnership=partnership, required=data["require_two_factor"], actor=request.user),
+        lambda signed_out: (
+            f"Two-step verification is now required. {signed_out} people without it were signed out and will "
+            "set it up when they next sign in." if partnership.require_two_factor
+            else "Two-step verification is now optional."))
     if signed_out is not None:
-        if partnership.require_two_factor:
-            messages.success(request, f"Two-step verification is now required. {signed_out} people without it were "
-                                      "signed out and will set it up when they next sign in.")
-        else:
-            messages.success(request, "Two-step verification is now optional.")
         return redirect("partnership_security", slug=partnership.slug)
     return render(request, "partnership_portal/partnership_security.html", {
         "form": form, "members": two_factor.required_members(partnership),

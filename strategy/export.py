@@ -29,6 +29,8 @@ from .models import (
     SectionKind,
     StrategicAim,
     StrategyStatus,
+    UNNUMBERED_SECTION_KINDS,
+    number_sections,
 )
 from .template import TEMPLATE_SECTIONS
 
@@ -68,7 +70,7 @@ ANNEXES = (
 
 def _front_and_body_sections(strategy, context):
     sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
-    front = [s for s in sections if s.kind in (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING)]
+    front = [s for s in sections if s.kind in UNNUMBERED_SECTION_KINDS]
     body = [s for s in sections if s not in front]
     # A template section that carries records is shown even if it was deleted, so no record goes missing.
     present = {s.template_key for s in body if s.template_key}
@@ -79,8 +81,8 @@ def _front_and_body_sections(strategy, context):
                 kind=SectionKind.TEMPLATE, position=template.number * 10,
             ))
     body.sort(key=lambda s: (s.position, str(s.pk)))
-    for number, section in enumerate(body, start=1):
-        section.doc_number = number
+    number_sections(body)  # the same numbers as the portal's pages
+    for section in body:
         section.anchor = f"section-{section.template_key or section.pk}"
         section.parts = SECTION_PARTS.get(section.template_key, ())
     for section in front:

@@ -12,6 +12,7 @@ from .models import (
     GovernanceBody, IntendedOutcome, Measure, MeasureDataPoint, Priority, Section, SectionKind, StrategicAim, Strategy,
     number_sections,
 )
+from .template import TEMPLATE_SECTIONS
 
 # A section with fewer words than this is shown as thin on the completeness page.
 THIN_SECTION_WORDS = 60
@@ -138,8 +139,6 @@ def strategy_completeness(strategy, slug):
                              "url": url("section_edit", section_pk=section.pk)})
 
     gaps = []  # (message, url)
-    from .template import TEMPLATE_SECTIONS
-
     present_keys = {row["section"].template_key for row in section_rows}
     for template_section in TEMPLATE_SECTIONS:
         if template_section.key not in present_keys:

@@ -50,3 +50,15 @@ class MembershipFactory(DjangoModelFactory):
         yes_declaration=factory.SubFactory(AgencyFactory, partnership=factory.SelfAttribute("..partnership")),
         no_declaration=None,
     )
+
+
+def totp_code(device, steps_ahead=0):
+    """The code a person's authenticator app shows now for `device` (or `steps_ahead` 30-second steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -1,36 +1,28 @@
 """Two-step verification: setting up an authenticator app, entering a code after the password, recovery
 codes, throttling, turning it off, a partnership requiring it, and API tokens."""
 import re
-import time
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partnership_portal import two_factor
 from partnership_portal.models import AuditEvent, RecoveryCode, RecoveryCodeDevice, Role
-from partnership_portal.tests.factories import TEST_PASSWORD, MembershipFactory, PartnershipFactory, UserFactory
+from partnership_portal.tests.factories import (
+    TEST_PASSWORD, MembershipFactory, PartnershipFactory, UserFactory, totp_code,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def code_of(device, steps_ahead=0):
-    """The code the person's app shows now (or `steps_ahead` 30-second steps later)."""
-    device.refresh_from_db()
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
 
 
 def fresh_code(device):
     """A code not used before: forget the last step used, as if the next 30 seconds had passed."""
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    return code_of(device)
+    return totp_code(device)
 
 
 def sign_in(client, user, next_url=""):
@@ -46,7 +38,7 @@ def enable_for(user):
     client.force_login(user)
     assert client.get("/accounts/two-step/set-up/").status_code == 200
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post("/accounts/two-step/set-up/", {"code": code_of(device)})
+    response = client.post("/accounts/two-step/set-up/", {"code": totp_code(device)})
     assert response.status_code == 302 and response["Location"] == "/accounts/two-step/recovery-codes/"
     page = client.get("/accounts/two-step/recovery-codes/").content.decode()
     codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", page)
@@ -70,7 +62,7 @@ def test_setting_up_shows_a_qr_code_and_key_and_refuses_a_wrong_code(client, man
     client.get("/accounts/two-step/set-up/")
     assert TOTPDevice.objects.filter(user=manager).count() == 1
 
-    wrong = f"{(int(code_of(device)) + 1) % 1_000_000:06d}"
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
     response = client.post("/accounts/two-step/set-up/", {"code": wrong})
     assert response.status_code == 200
     assert "The code is not right" in response.content.decode()
@@ -96,7 +88,7 @@ def test_the_recovery_codes_page_shows_codes_only_once(client, manager):
     client.force_login(manager)
     client.get("/accounts/two-step/set-up/")
     device = TOTPDevice.objects.get(user=manager)
-    client.post("/accounts/two-step/set-up/", {"code": code_of(device)})
+    client.post("/accounts/two-step/set-up/", {"code": totp_code(device)})
     assert client.get("/accounts/two-step/recovery-codes/").status_code == 200
     assert client.get("/accounts/two-step/recovery-codes/")["Location"] == "/accounts/two-step/"
 
@@ -115,7 +107,7 @@ def test_signing_in_asks_for_a_code_before_any_page(manager):
     assert client.get("/api/v1/partnerships/").status_code == 403
     assert client.get("/accounts/two-step/").status_code == 302
 
-    response = client.post("/accounts/two-step/verify/", {"code": "000000" if code_of(device) != "000000" else "111111",
+    response = client.post("/accounts/two-step/verify/", {"code": "000000" if totp_code(device) != "000000" else "111111",
                                                           "next": f"/p/{slug}/"})
     assert response.status_code == 200 and "The code is not right" in response.content.decode()
     assert AuditEvent.objects.filter(verb="two_factor.failed", kind=AuditEvent.Kind.DENIED, actor=manager).exists()
@@ -146,7 +138,7 @@ def test_wrong_codes_are_throttled_even_before_the_right_one(manager, settings):
     client = Client()
     sign_in(client, manager)
     client.post("/accounts/two-step/verify/", {"code": "12345x"})  # not 6 digits: tried as a recovery code
-    client.post("/accounts/two-step/verify/", {"code": f"{(int(code_of(device)) + 1) % 1_000_000:06d}"})
+    client.post("/accounts/two-step/verify/", {"code": f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"})
     response = client.post("/accounts/two-step/verify/", {"code": fresh_code(device)})
     assert response.status_code == 200
     assert re.search(r"Too many wrong codes\. Wait \d+ seconds", response.content.decode())
@@ -248,7 +240,7 @@ def test_requiring_it_signs_out_those_without_it_and_they_must_set_it_up(manager
     page = scrutineer_client.get(response["Location"]).content.decode()
     assert f"{partnership.name} requires two-step verification of your role" in page
     new_device = TOTPDevice.objects.get(user=scrutineer, confirmed=False)
-    response = scrutineer_client.post("/accounts/two-step/set-up/", {"code": code_of(new_device), "next": f"/p/{partnership.slug}/"})
+    response = scrutineer_client.post("/accounts/two-step/set-up/", {"code": totp_code(new_device), "next": f"/p/{partnership.slug}/"})
     assert response["Location"] == "/accounts/two-step/recovery-codes/"
     codes_page = scrutineer_client.get(response["Location"]).content.decode()
     assert f'href="/p/{partnership.slug}/"' in codes_page

@@ -1,16 +1,8 @@
 """Two-step verification in a real browser: a business manager sets up an authenticator app (QR code
 and typed key), saves recovery codes, requires it of the partnership, and signs in again with a code."""
-import time
-
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-
-def code_for(device, steps_ahead=0):
-    device.refresh_from_db()
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():06d}"
+from partnership_portal.tests.factories import totp_code as code_for
 
 
 def test_a_manager_sets_up_two_step_verification_and_signs_in_with_a_code(portal, world):
