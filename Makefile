@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install install-dev check-system migrate demo serve worker beat benchmarks clean
+.PHONY: run test lint install install-dev check-system migrate demo serve worker beat benchmarks clean
 
 $(VENV)/bin/uv:
 	@command -v uv >/dev/null 2>&1 || { \
@@ -36,8 +36,13 @@ run: demo
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it). Tasks run in-process: no broker is configured."
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev
+test: install-dev lint
 	$(PY) -m pytest
+
+# Lint and import order (ruff), and the import contract: each app imports only from the apps below it.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Production-like processes, for use with DATABASE_URL and REDIS_URL set.
 worker:

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from actionplan.tests.factories import ActionFactory
 from audits.tests.factories import AuditFactory
-from partnership_portal.models import Role
-from partnership_portal.tests.factories import AgencyFactory, MembershipFactory, PartnershipFactory, UserFactory
+from partnerships.models import Role
+from partnerships.tests.factories import AgencyFactory, MembershipFactory, PartnershipFactory, UserFactory
 from strategy.tests.factories import (
     GovernanceBodyFactory,
     IdentificationFigureFactory,
@@ -22,7 +22,6 @@ from strategy.tests.factories import (
     StrategyFactory,
 )
 from workforce.tests.factories import TrainingNeedsAssessmentFactory
-
 
 
 def pytest_report_header(config):
@@ -48,10 +47,10 @@ def _reference_data(request):
     if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)):
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    from partnership_portal.models import FormOfAbuse, SuccessCriterion
+    from partnerships.models import FormOfAbuse, SuccessCriterion
 
     if not (FormOfAbuse.objects.exists() and SuccessCriterion.objects.exists()):
-        from partnership_portal.reference import load_reference_data
+        from partnerships.reference import load_reference_data
 
         load_reference_data()
 

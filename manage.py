@@ -3,7 +3,6 @@
 import os
 import sys
 
-
 # Commands that only read the code and the migrations sign nothing, so they may run on a fresh checkout
 # with no SECRET_KEY (settings then use a throwaway one). Everything else still refuses to start without it.
 KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}

@@ -8,13 +8,14 @@ from rest_framework.exceptions import APIException, PermissionDenied, Validation
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from partnership_portal import access
-from partnership_portal.api_support import StrictCharField, StrictURLField
+from partnerships import access
+from partnerships.api_support import StrictCharField, StrictURLField
+from strategy import api as strategy_api
 
 from . import selectors, services
 from .filters import ActionFilter
 from .models import Action, ActionStatus, ActionUpdate
-
+from .selectors import actions_visible_to_user, strategy_progress
 
 # An If-Match header names one version of the action, as its ETag does: "3" (or W/"3").
 IF_MATCH_PATTERN = r'^\s*(W/)?"?[0-9]{1,9}"?\s*$'
@@ -98,7 +99,7 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return throttles
 
     def get_queryset(self):
-        return selectors.with_list_relations(access.actions_visible_to_user(self.request.user)).order_by("id")
+        return selectors.with_list_relations(actions_visible_to_user(self.request.user)).order_by("id")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -154,3 +155,50 @@ def _parse_if_match(value):
     if not re.match(IF_MATCH_PATTERN, value):
         raise ValidationError({"If-Match": ['Send the ETag you read, for example "3".']})
     return int(value.strip().removeprefix("W/").strip('"'))
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+class ProgressFiguresSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    completed_percent = serializers.FloatField()
+    overdue = serializers.IntegerField()
+    stale = serializers.IntegerField()
+    by_status = StatusCountSerializer(many=True)
+
+
+class AimProgressSerializer(ProgressFiguresSerializer):
+    aim = serializers.IntegerField(source="aim.pk")
+    number = serializers.IntegerField(source="aim.number")
+    title = serializers.CharField(source="aim.title")
+
+
+class AgencyProgressSerializer(ProgressFiguresSerializer):
+    agency = serializers.IntegerField(source="agency.pk")
+    name = serializers.CharField(source="agency.name")
+
+
+class ProgressSerializer(ProgressFiguresSerializer):
+    strategy = serializers.IntegerField()
+    by_aim = AimProgressSerializer(many=True)
+    by_agency = AgencyProgressSerializer(many=True)
+
+
+class StrategyViewSet(strategy_api.StrategyViewSet):
+    """Strategies of the caller's partnerships (viewers see published ones only), with their action-plan progress."""
+
+    @extend_schema(responses={200: ProgressSerializer})
+    @api_action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        """Action-plan progress: counts by status, per cent completed, overdue and stale actions — for the
+        strategy, for each of its aims and for each lead agency."""
+        strategy = self.get_object()
+        actions = actions_visible_to_user(request.user).filter(strategy=strategy)
+        figures = strategy_progress(actions, strategy)
+        data = {
+            "strategy": strategy.pk, **figures["overall"], "by_aim": figures["aims"], "by_agency": figures["agencies"],
+        }
+        return Response(ProgressSerializer(data).data)

@@ -5,9 +5,10 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from partnership_portal import access
-from partnership_portal.models import Agency, CoreComponent, Recommendation
+from partnerships import access
+from partnerships.models import Agency, CoreComponent, Recommendation
 from strategy.models import StrategicAim
+from strategy.selectors import strategies_visible_to_user
 
 from .models import CLOSED_STATUSES, ActionStatus
 from .selectors import overdue_q, stale_q
@@ -91,7 +92,7 @@ class ActionFilter(django_filters.FilterSet):
         elif request is not None:
             partnership_ids = list(access.memberships_of(request.user))
             self.filters["aim"].queryset = StrategicAim.objects.filter(
-                strategy__in=access.strategies_visible_to_user(request.user)
+                strategy__in=strategies_visible_to_user(request.user)
             )
             self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id__in=partnership_ids)
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from partnership_portal.forms import DateField, PortalForm
-from partnership_portal.models import Agency, CoreComponent, Recommendation
+from partnerships.forms import DateField, PortalForm
+from partnerships.models import Agency, CoreComponent, Recommendation
 from strategy.models import IntendedOutcome
 
 from .models import ActionStatus

@@ -1,11 +1,21 @@
 """The action plan: actions under intended outcomes, and their timeline of updates."""
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from partnership_portal.models import Agency, CoreComponent, Recommendation
+from partnerships.models import Agency, CoreComponent, Recommendation
 from strategy.models import IntendedOutcome, Strategy
+
+
+def reference_sort_key(reference):
+    """The one order of action references, on the plan page, in downloads and in the document: 1.2 before
+    1.10, and 1.2-3 (a sub-action) after 1.2. Each part separated by "." or "-" compares as a number when it
+    is one; a part that is not a number comes after the numbers, alphabetically."""
+    parts = re.split(r"[.-]", reference or "")
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts)
 
 
 class ActionStatus(models.TextChoices):
@@ -148,7 +158,7 @@ class ReminderKind(models.TextChoices):
 class ReminderLog(models.Model):
     """That one reminder email went to one person for one partnership in one week, so it is never sent twice."""
 
-    partnership = models.ForeignKey("partnership_portal.Partnership", on_delete=models.CASCADE,
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
                                     related_name="reminder_logs")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_logs")
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)

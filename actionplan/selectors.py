@@ -5,9 +5,24 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from partnership_portal import access
+from partnerships import access
 
-from .models import CLOSED_STATUSES, Action, ActionStatus
+from .models import CLOSED_STATUSES, Action, ActionStatus, reference_sort_key
+
+
+def visible_actions(membership):
+    """The partnership's actions this membership may read."""
+    return access.scope(
+        Action.objects.all(), membership, partnership="strategy__partnership_id", strategy_status="strategy__status"
+    )
+
+
+def actions_visible_to_user(user):
+    """Every action the user may read, across all their partnerships (for the API)."""
+    return access.scope_for_user(
+        Action.objects.all(), user, partnership="strategy__partnership_id", strategy_status="strategy__status"
+    )
+
 
 
 def _stale_before():
@@ -20,6 +35,8 @@ def overdue_q(today=None):
 
 
 def stale_q():
+    """Open actions with no update for ACTION_STALE_AFTER_DAYS (counting from creation when never updated);
+    `annotate_flags` applies the same rule to actions already read."""
     before = _stale_before()
     open_ = ~Q(status__in=CLOSED_STATUSES)
     return open_ & (Q(last_update_at__lt=before) | (Q(last_update_at__isnull=True) & Q(created_at__lt=before)))
@@ -49,13 +66,13 @@ def annotate_flags(actions):
 
 def plan_actions(membership, strategy):
     """The strategy's actions in plan order (aim, outcome, reference) with what the plan page shows."""
-    qs = access.visible_actions(membership).filter(strategy=strategy)
+    qs = visible_actions(membership).filter(strategy=strategy)
     return annotate_flags(list(with_table_relations(qs).order_by("outcome__aim__number", "outcome__number", "id")))
 
 
 def my_agency_actions(membership):
     """The open and closed actions the member's agency leads, overdue and stale first."""
-    qs = access.visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy__status__in=(
+    qs = visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy__status__in=(
         "draft", "in_review", "approved", "published",
     ))
     actions = annotate_flags(list(with_table_relations(qs.select_related("strategy")).order_by("completion_date", "id")))
@@ -76,21 +93,17 @@ def progress_summary(actions_qs, today=None):
     return _summary_from_row(actions_qs.aggregate(**_progress_aggregates(today)))
 
 
-def _natural(reference):
-    from .services import reference_sort_key
-
-    return reference_sort_key(reference)
 
 
 _FAR = timezone.now().date().max
 
 SORT_KEYS = {
-    "plan": lambda a: _natural(a.reference),
-    "completion_date": lambda a: (a.completion_date or _FAR, _natural(a.reference)),
-    "status": lambda a: (list(ActionStatus.values).index(a.status), _natural(a.reference)),
-    "lead_agency": lambda a: (a.lead_agency.name, _natural(a.reference)),
-    "progress": lambda a: (a.progress, _natural(a.reference)),
-    "last_update": lambda a: ((a.last_update_at or a.created_at).timestamp(), _natural(a.reference)),
+    "plan": lambda a: reference_sort_key(a.reference),
+    "completion_date": lambda a: (a.completion_date or _FAR, reference_sort_key(a.reference)),
+    "status": lambda a: (list(ActionStatus.values).index(a.status), reference_sort_key(a.reference)),
+    "lead_agency": lambda a: (a.lead_agency.name, reference_sort_key(a.reference)),
+    "progress": lambda a: (a.progress, reference_sort_key(a.reference)),
+    "last_update": lambda a: ((a.last_update_at or a.created_at).timestamp(), reference_sort_key(a.reference)),
 }
 
 
@@ -119,7 +132,6 @@ def plan_groups(actions, sort="plan", descending=False):
 def filter_counts(actions_qs):
     """How many of the actions fall under each filter choice: per aim, lead agency, status, component,
     recommendation, overdue, stale and due within 14 days — in a fixed number of queries."""
-    from .models import Action
 
     today = timezone.localdate()
     totals = actions_qs.aggregate(
@@ -170,7 +182,7 @@ def _summary_from_row(row):
 
 def strategy_progress(actions_qs, strategy):
     """The strategy's progress overall, per aim and per lead agency (every aim listed, even with no actions)."""
-    from partnership_portal.models import Agency
+    from partnerships.models import Agency
 
     by_aim = progress_breakdown(actions_qs, "outcome__aim_id")
     by_agency = progress_breakdown(actions_qs, "lead_agency_id")
@@ -192,7 +204,7 @@ def recommendations_coverage(actions_qs):
     """Each national-review recommendation with the actions that answer it (empty list when none)."""
     from django.db.models import Prefetch
 
-    from partnership_portal.models import Recommendation
+    from partnerships.models import Recommendation
 
     actions = with_list_relations(actions_qs).select_related("strategy")
     recs = list(Recommendation.objects.order_by("number").prefetch_related(
@@ -200,20 +212,16 @@ def recommendations_coverage(actions_qs):
     ))
     for rec in recs:
         annotate_flags(rec.answering)
-        rec.answering.sort(key=lambda a: _natural(a.reference))
+        rec.answering.sort(key=lambda a: reference_sort_key(a.reference))
     return recs
 
 
 def _reminder_actions(day):
-    from .models import Action
-
-    before = timezone.now() - timedelta(days=settings.ACTION_STALE_AFTER_DAYS)
     due_soon = Q(completion_date__gte=day, completion_date__lte=day + timedelta(days=14))
-    stale = Q(last_update_at__lt=before) | (Q(last_update_at__isnull=True) & Q(created_at__lt=before))
     return (
         Action.objects.exclude(status__in=CLOSED_STATUSES)
         .exclude(strategy__status="superseded")
-        .filter(due_soon | Q(completion_date__lt=day) | stale)
+        .filter(due_soon | Q(completion_date__lt=day) | stale_q())
         .select_related("strategy", "lead_agency", "outcome__aim")
     )
 
@@ -221,7 +229,7 @@ def _reminder_actions(day):
 def reminder_leads(*, day):
     """For each active steering group member whose agency leads actions due within 14 days of `day`, overdue
     or stale: the member, their partnership and those actions (overdue first)."""
-    from partnership_portal.models import Membership, Role
+    from partnerships.models import Membership, Role
 
     by_agency = {}
     for action in annotate_flags(list(_reminder_actions(day))):
@@ -233,7 +241,7 @@ def reminder_leads(*, day):
     result = []
     for m in members:
         actions = sorted(by_agency[m.agency_id], key=lambda a: (not a.is_overdue, a.completion_date or _FAR,
-                                                                 _natural(a.reference)))
+                                                                 reference_sort_key(a.reference)))
         result.append({"user": m.user, "partnership": m.partnership, "agency": m.agency, "actions": actions,
                        "day": day})
     return result
@@ -241,10 +249,9 @@ def reminder_leads(*, day):
 
 def reminder_summaries(*, day):
     """For each active business manager: their partnership's open strategies with progress figures."""
-    from partnership_portal.models import Membership, Role
+    from partnerships.models import Membership, Role
     from strategy.models import Strategy
 
-    from .models import Action
 
     managers = Membership.objects.filter(is_active=True, user__is_active=True, role=Role.BUSINESS_MANAGER) \
         .select_related("user", "partnership").order_by("partnership_id", "user_id")
@@ -264,3 +271,9 @@ def reminder_summaries(*, day):
         for m in members:
             result.append({"user": m.user, "partnership": m.partnership, "strategies": figures[pid], "day": day})
     return result
+
+
+def home_progress(membership, context):
+    """The home page's progress summary of the current strategy's actions."""
+    current = context.get("current")
+    return {"summary": progress_summary(visible_actions(membership).filter(strategy=current)) if current else None}

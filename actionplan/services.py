@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnership_portal.audit import diff, record
-from partnership_portal.errors import ConflictError
+from partnerships.audit import diff, record
+from partnerships.errors import ConflictError
 
-from .models import Action, ActionStatus, ActionUpdate, ProgressSnapshot, ReminderKind, ReminderLog
+from .models import Action, ActionStatus, ActionUpdate, ProgressSnapshot, ReminderKind, ReminderLog, reference_sort_key
 
 PROGRESS_FIELDS = ("status", "progress")
 
@@ -51,14 +51,6 @@ def date_warnings(action):
                 f"The {label} date {value:%-d %B %Y} is outside the strategy period {strategy.period_label}."
             )
     return warnings
-
-
-def reference_sort_key(reference):
-    """Sort 1.2 before 1.10; references that are not numbers go last, alphabetically."""
-    try:
-        return (0, tuple(int(part) for part in reference.split(".")), "")
-    except ValueError:
-        return (1, (), reference)
 
 
 def next_reference(outcome):

@@ -163,7 +163,7 @@ class RowReader:
     Unknown agencies, outcomes and statuses are errors: nothing is created on the side."""
 
     def __init__(self, strategy):
-        from partnership_portal.models import Agency
+        from partnerships.models import Agency
         from strategy.models import IntendedOutcome
 
         self.strategy = strategy

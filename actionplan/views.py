@@ -4,24 +4,25 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.selectors import findings_behind_action
-from partnership_portal import access
-from partnership_portal.errors import ConflictError
-from partnership_portal.forms import apply_validation_error
-from workforce.selectors import needs_behind_action
+from actionplan.selectors import visible_actions
+from partnerships import access
+from partnerships.contributions import gather
+from partnerships.errors import ConflictError
+from partnerships.forms import apply_validation_error
+from strategy.selectors import visible_strategies
 
 from . import selectors, services, transfer
 from .filters import SORTS, ActionFilter
 from .forms import ActionDeleteForm, ActionEditForm, ActionForm, ActionUpdateForm, PlanImportForm
-from .models import ActionStatus
+from .models import ActionStatus, reference_sort_key
 
 
 def _strategy(request, pk):
-    return access.get_visible_or_404(access.visible_strategies(request.membership), pk=pk)
+    return access.get_visible_or_404(visible_strategies(request.membership), pk=pk)
 
 
 def _action(request, pk):
-    qs = access.visible_actions(request.membership).select_related(
+    qs = visible_actions(request.membership).select_related(
         "strategy", "lead_agency", "outcome__aim", "core_component"
     )
     return access.get_visible_or_404(qs, pk=pk)
@@ -52,7 +53,7 @@ def _facets(filterset, counts):
 @access.partnership_view
 def action_plan(request, pk):
     strategy = _strategy(request, pk)
-    base = access.visible_actions(request.membership).filter(strategy=strategy)
+    base = visible_actions(request.membership).filter(strategy=strategy)
     filterset = ActionFilter(request.GET or None, queryset=base, request=request, strategy=strategy)
     # The plan table does not list recommendations, so they are not fetched.
     actions = selectors.annotate_flags(list(filterset.qs.select_related("lead_agency", "outcome__aim")))
@@ -112,8 +113,7 @@ def action_detail(request, pk):
             "can_update": access.can(request.membership, access.ACTION_UPDATE_PROGRESS, action),
             "can_edit": access.can(request.membership, access.ACTION_EDIT, action),
             "warnings": services.date_warnings(action),
-            "audit_findings": findings_behind_action(request.membership, action),
-            "training_needs": needs_behind_action(request.membership, action),
+            **gather("action_detail", request.membership, action),
             "statuses": ActionStatus.choices,
         },
     )
@@ -246,7 +246,7 @@ def aim_renumber(request, pk, aim_pk):
 @access.partnership_view
 def action_progress(request, pk):
     strategy = _strategy(request, pk)
-    actions = access.visible_actions(request.membership).filter(strategy=strategy)
+    actions = visible_actions(request.membership).filter(strategy=strategy)
     return render(
         request,
         "actionplan/progress.html",
@@ -262,7 +262,7 @@ def action_progress(request, pk):
 @access.partnership_view
 def action_recommendations(request, pk):
     strategy = _strategy(request, pk)
-    actions = access.visible_actions(request.membership).filter(strategy=strategy)
+    actions = visible_actions(request.membership).filter(strategy=strategy)
     recommendations = selectors.recommendations_coverage(actions)
     return render(
         request,
@@ -280,8 +280,8 @@ def plan_export(request, pk, fmt):
     strategy = _strategy(request, pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
-    actions = selectors.with_list_relations(access.visible_actions(request.membership).filter(strategy=strategy))
-    actions = sorted(actions, key=lambda a: (a.outcome.aim.number, a.outcome.number, services.reference_sort_key(a.reference)))
+    actions = selectors.with_list_relations(visible_actions(request.membership).filter(strategy=strategy))
+    actions = sorted(actions, key=lambda a: (a.outcome.aim.number, a.outcome.number, reference_sort_key(a.reference)))
     rows = transfer.export_rows(actions)
     filename = f"action-plan-{request.partnership.slug}-{strategy.period_label.replace('–', '-')}.{fmt}"
     if fmt == "csv":

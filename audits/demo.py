@@ -1,6 +1,6 @@
 """Demo cases and findings for the demo partnership's first audit (used by load_demo; idempotent)."""
 from actionplan.models import Action
-from partnership_portal.models import FormOfAbuse, Recommendation
+from partnerships.models import FormOfAbuse, Recommendation
 
 from .models import Audit
 from .services import case_create, finding_create

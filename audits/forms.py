@@ -1,7 +1,7 @@
 from django import forms
 
-from partnership_portal.forms import DateField, PortalModelForm
-from partnership_portal.models import Agency, FormOfAbuse, Recommendation
+from partnerships.forms import DateField, PortalModelForm
+from partnerships.models import Agency, FormOfAbuse, Recommendation
 from strategy.models import Strategy
 
 from .models import Audit, AuditCase, AuditFinding

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from partnership_portal.models import Agency, FormOfAbuse, Partnership, Recommendation
+from partnerships.models import Agency, FormOfAbuse, Partnership, Recommendation
 from strategy.models import Strategy
 
 

@@ -4,20 +4,26 @@ from collections import Counter
 from django.db.models import Prefetch
 
 from actionplan.models import Action
-from partnership_portal import access
-from partnership_portal.audit import record
-from partnership_portal.models import AuditEvent, FormOfAbuse
+from partnerships import access
+from partnerships.audit import record
+from partnerships.models import AuditEvent, FormOfAbuse
 
-from .models import AgeBand, AuditCase, AuditFinding, Disability, EthnicityGroup, FindingKind, Gender
+from .models import AgeBand, Audit, AuditCase, AuditFinding, Disability, EthnicityGroup, FindingKind, Gender
+
+
+def visible_audits(membership):
+    """The partnership's audits, for those who may read audits."""
+    return access.scope(Audit.objects.all(), membership, perm=access.AUDIT_VIEW)
+
 
 
 def audit_list(membership):
-    return access.visible_audits(membership).select_related("strategy").prefetch_related("agencies")
+    return visible_audits(membership).select_related("strategy").prefetch_related("agencies")
 
 
 def audit_for(membership, pk):
     """One audit the membership may see, with its agencies, or 404."""
-    qs = access.visible_audits(membership).select_related("strategy", "partnership").prefetch_related("agencies")
+    qs = visible_audits(membership).select_related("strategy", "partnership").prefetch_related("agencies")
     return access.get_visible_or_404(qs, pk=pk)
 
 
@@ -89,6 +95,11 @@ def findings_behind_action(membership, action):
     if not access.can(membership, access.AUDIT_VIEW):
         return []
     return list(action.audit_findings.filter(audit__partnership_id=membership.partnership_id).select_related("audit"))
+
+
+def action_audit_findings(membership, action, context):
+    """An action's page: the audit findings it arose from."""
+    return {"audit_findings": findings_behind_action(membership, action)}
 
 
 def audits_for_export(strategy):

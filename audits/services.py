@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from actionplan.services import action_create
-from partnership_portal.audit import record
-from partnership_portal.records import delete_recorded, save_changes, save_new
+from partnerships.audit import record
+from partnerships.records import delete_recorded, save_changes, save_new
 
 from .models import Audit, AuditCase, AuditFinding
 from .pseudonymisation import reference_problem

@@ -1,13 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from actionplan.forms import ActionForm
-from partnership_portal import access
-from partnership_portal.form_views import confirm_delete, form_page, save_form
-from partnership_portal.forms import apply_validation_error
+from actionplan.evidence import action_from_evidence, target_strategy
+from partnerships import access
+from partnerships.form_views import confirm_delete, form_page, save_form
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, FindingForm
@@ -149,33 +147,6 @@ def finding_edit(request, pk, finding_pk):
         return redirect(_detail_url(request, audit))
     return form_page(request, form, title="Edit the finding", caption=audit.title, submit="Save changes",
                       cancel_url=_detail_url(request, audit))
-
-
-def target_strategy(membership, preferred=None):
-    """The strategy an action arising from evidence goes into: the one it informs, else the newest editable one."""
-    if preferred is not None and access.can(membership, access.ACTION_CREATE, preferred):
-        return preferred
-    for strategy in access.visible_strategies(membership).order_by("-period_start", "-created_at"):
-        if access.can(membership, access.ACTION_CREATE, strategy):
-            return strategy
-    return None
-
-
-def action_from_evidence(request, *, strategy, initial, write, back_url, caption, title):
-    """The 'add an action' form, pre-filled from a finding or a training need; `write` links the new action."""
-    access.require(request.membership, access.ACTION_CREATE, strategy)
-    form = ActionForm(request.POST or None, strategy=strategy, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = write(form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added to the plan and linked.")
-            return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
-    return render(request, "actionplan/action_form.html", {
-        "form": form, "strategy": strategy, "from_evidence": caption, "cancel_url": back_url, "page_title": title,
-    })
 
 
 @access.partnership_view

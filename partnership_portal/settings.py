@@ -4,10 +4,9 @@ Development defaults apply only when DEBUG is on; in production a missing
 SECRET_KEY stops the process at start-up.
 """
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-
-from datetime import timedelta
 
 import dj_database_url
 from celery.schedules import crontab
@@ -16,11 +15,24 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
 def env_bool(name, default=False):
+    """A yes/no setting. Anything but the usual spellings stops start-up: a typo such as DEBUG=ture must not
+    quietly read as "off" (or a security setting as its default)."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of 1, true, yes, on or 0, false, no, off."
+    )
 
 
 def env_list(name, default=""):
@@ -66,15 +78,21 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "partnership_portal",
+    # The domain, lowest first: each app imports only from the apps above it in this list
+    # (the contract in pyproject.toml, checked by `make test`).
+    "partnerships",
     "strategy",
     "actionplan",
     "audits",
     "workforce",
+    "reviews",
+    "impact",
+    "exports",
+    "demo",
 ]
 
 MIDDLEWARE = [
-    "partnership_portal.middleware.HealthCheckMiddleware",
+    "partnerships.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,10 +104,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "partnership_portal.middleware.SessionLifetimeMiddleware",
-    "partnership_portal.middleware.TwoFactorMiddleware",
-    "partnership_portal.middleware.NoStoreForAuthenticatedMiddleware",
-    "partnership_portal.middleware.DeniedRequestAuditMiddleware",
+    "partnerships.middleware.SessionLifetimeMiddleware",
+    "partnerships.middleware.TwoFactorMiddleware",
+    "partnerships.middleware.NoStoreForAuthenticatedMiddleware",
+    "partnerships.middleware.DeniedRequestAuditMiddleware",
     # Last, as django-axes requires: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "partnership_portal.context_processors.portal",
+                "partnerships.context_processors.portal",
             ],
         },
     },
@@ -130,7 +148,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "partnership_portal.User"
+AUTH_USER_MODEL = "partnerships.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -237,7 +255,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 # Behind reverse proxies (a load balancer, nginx) every request arrives from a proxy's address. Set
 # TRUSTED_PROXY_COUNT to the number of proxies in front of the portal, each appending the address it was
 # reached from to X-Forwarded-For, and the client's address is read from that header instead: for sign-in
-# lockouts, the staff survey's per-address limit and API throttling (partnership_portal.network.client_ip).
+# lockouts, the staff survey's per-address limit and API throttling (partnerships.network.client_ip).
 # Leave it at 0 while clients can reach gunicorn directly: anyone can write the header.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 if TRUSTED_PROXY_COUNT < 0:
@@ -253,7 +271,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "partnership_portal.api_support.CappedPageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "partnerships.api_support.CappedPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -261,7 +279,7 @@ REST_FRAMEWORK = {
         # Writes through the API (action updates) per user, on top of the overall rate.
         "api-write": os.environ.get("API_WRITE_THROTTLE_RATE", "120/minute"),
     },
-    "EXCEPTION_HANDLER": "partnership_portal.api_support.exception_handler",
+    "EXCEPTION_HANDLER": "partnerships.api_support.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -279,12 +297,12 @@ SPECTACULAR_SETTINGS = {
     # Distinct names for the status choice sets, so the schema (and `check --deploy`) has no collisions.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partnership_portal.api_support.document_api_contract",
+        "partnerships.api_support.document_api_contract",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "actionplan.models.ActionStatus",
         "StrategyStatusEnum": "strategy.models.StrategyStatus",
-        "ExportStatusEnum": "strategy.models.ExportStatus",
+        "ExportStatusEnum": "exports.models.ExportStatus",
         "AuditStatusEnum": "audits.models.AuditStatus",
         "AssessmentStatusEnum": "workforce.models.AssessmentStatus",
     },
@@ -293,6 +311,7 @@ SPECTACULAR_SETTINGS = {
 # Security headers. django-csp 4 policy: no inline script, no framing. NONCE (not the string
 # "'nonce'", which browsers reject as an invalid source) adds a per-response nonce when a template uses one.
 from csp.constants import NONCE  # noqa: E402
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -322,7 +341,7 @@ SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "partnership_portal.views.csrf_failure"
+CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -345,7 +364,7 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 # Both the sign-in form and the API token exchange pass the email address as `username`.
 AXES_USERNAME_FORM_FIELD = "username"
 # The network address of the pair, as TRUSTED_PROXY_COUNT says to find it.
-AXES_CLIENT_IP_CALLABLE = "partnership_portal.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "partnerships.network.client_ip"
 
 # Two-step verification (django-otp): codes from an authenticator app (TOTP, 30-second steps), and
 # single-use recovery codes. After each wrong code the next attempt must wait twice as long (1 s, 2 s, 4 s ...).
@@ -368,7 +387,7 @@ RETENTION_DAYS = {
     "audit_case": int(os.environ.get("RETENTION_AUDIT_CASE_DAYS", str(2 * 365))),
 }
 CELERY_BEAT_SCHEDULE["apply-retention"] = {
-    "task": "partnership_portal.tasks.apply_retention",
+    "task": "partnerships.tasks.apply_retention",
     "schedule": crontab(hour=2, minute=30),
 }
 
@@ -397,7 +416,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Personal data and case detail are stripped from every log line before it is written.
-    "filters": {"redact": {"()": "partnership_portal.logfilters.RedactPersonalDataFilter"}},
+    "filters": {"redact": {"()": "partnerships.logfilters.RedactPersonalDataFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -4,32 +4,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
-from actionplan.api import ActionViewSet
-from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet, StrategyViewSet
-from strategy.views_review import review_token
+from partnerships import views, views_two_factor
+from partnerships.api import ObtainTokenView
+from reviews.views import review_token
 from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
-
-from . import views, views_two_factor
-from .api import ObtainTokenView, PartnershipViewSet
-
-router = DefaultRouter()
-router.register("partnerships", PartnershipViewSet, basename="api-partnership")
-router.register("strategies", StrategyViewSet, basename="api-strategy")
-router.register("aims", StrategicAimViewSet, basename="api-aim")
-router.register("outcomes", IntendedOutcomeViewSet, basename="api-outcome")
-router.register("actions", ActionViewSet, basename="api-action")
 
 partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
     path("audit-log/", views.audit_log, name="audit_log"),
     path("security/", views_two_factor.partnership_security, name="partnership_security"),
     path("", include("strategy.urls")),
-    path("", include("strategy.impact_urls")),
     path("", include("actionplan.urls")),
     path("", include("audits.urls")),
     path("", include("workforce.urls")),
+    path("", include("reviews.urls")),
+    path("", include("impact.urls")),
+    path("", include("exports.urls")),
 ]
 
 urlpatterns = [
@@ -60,15 +51,15 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("api/v1/", include(router.urls)),
+    path("api/v1/", include("partnership_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
 
 # A constant JSON answer the benchmarks measure the API against (tests/benchmarks); never routed
 # unless asked for, so production has no such URL.
 if os.environ.get("PORTAL_BENCH_VIEWS") == "1":
-    from .bench import bare_json
+    from partnerships.bench import bare_json
 
     urlpatterns.append(path("bench/bare-json/", bare_json, name="bench-bare-json"))
-handler404 = "partnership_portal.views.not_found"
-handler500 = "partnership_portal.views.server_error"
+handler404 = "partnerships.views.not_found"
+handler500 = "partnerships.views.server_error"

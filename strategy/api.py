@@ -1,10 +1,6 @@
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from actionplan.selectors import strategy_progress
-from partnership_portal import access
+from strategy.selectors import strategies_visible_to_user
 
 from .models import IntendedOutcome, StrategicAim, Strategy
 
@@ -20,36 +16,6 @@ class StrategySerializer(serializers.ModelSerializer):
         ]
 
 
-class StatusCountSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-
-class ProgressFiguresSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    completed_percent = serializers.FloatField()
-    overdue = serializers.IntegerField()
-    stale = serializers.IntegerField()
-    by_status = StatusCountSerializer(many=True)
-
-
-class AimProgressSerializer(ProgressFiguresSerializer):
-    aim = serializers.IntegerField(source="aim.pk")
-    number = serializers.IntegerField(source="aim.number")
-    title = serializers.CharField(source="aim.title")
-
-
-class AgencyProgressSerializer(ProgressFiguresSerializer):
-    agency = serializers.IntegerField(source="agency.pk")
-    name = serializers.CharField(source="agency.name")
-
-
-class ProgressSerializer(ProgressFiguresSerializer):
-    strategy = serializers.IntegerField()
-    by_aim = AimProgressSerializer(many=True)
-    by_agency = AgencyProgressSerializer(many=True)
-
-
 class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
     """Strategies of the caller's partnerships (viewers see published ones only)."""
 
@@ -57,20 +23,7 @@ class StrategyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return access.strategies_visible_to_user(self.request.user).select_related("partnership").order_by("id")
-
-    @extend_schema(responses={200: ProgressSerializer})
-    @action(detail=True, methods=["get"])
-    def progress(self, request, pk=None):
-        """Action-plan progress: counts by status, per cent completed, overdue and stale actions — for the
-        strategy, for each of its aims and for each lead agency."""
-        strategy = self.get_object()
-        actions = access.actions_visible_to_user(request.user).filter(strategy=strategy)
-        figures = strategy_progress(actions, strategy)
-        data = {
-            "strategy": strategy.pk, **figures["overall"], "by_aim": figures["aims"], "by_agency": figures["agencies"],
-        }
-        return Response(ProgressSerializer(data).data)
+        return strategies_visible_to_user(self.request.user).select_related("partnership").order_by("id")
 
 
 class StrategicAimSerializer(serializers.ModelSerializer):
@@ -96,7 +49,7 @@ class StrategicAimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return StrategicAim.objects.filter(
-            strategy__in=access.strategies_visible_to_user(self.request.user)
+            strategy__in=strategies_visible_to_user(self.request.user)
         ).order_by("strategy_id", "number")
 
 
@@ -108,5 +61,5 @@ class IntendedOutcomeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return IntendedOutcome.objects.filter(
-            aim__strategy__in=access.strategies_visible_to_user(self.request.user)
+            aim__strategy__in=strategies_visible_to_user(self.request.user)
         ).select_related("aim").order_by("aim__strategy_id", "aim__number", "number")

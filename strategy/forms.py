@@ -1,7 +1,7 @@
 from django import forms
 
-from partnership_portal.forms import PortalForm, PortalModelForm
-from partnership_portal.models import AffectedGroup, FormOfAbuse
+from partnerships.forms import PortalForm, PortalModelForm
+from partnerships.models import AffectedGroup, FormOfAbuse
 
 from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy
 
@@ -124,21 +124,3 @@ class MoveForm(PortalForm):
         if data.get("direction") == "to" and not data.get("position"):
             self.add_error("position", "Choose the position to move it to")
         return data
-
-
-class DataPointForm(PortalForm):
-    """A measure's value for one period (recording a period again corrects it)."""
-
-    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), empty_label=None)
-    period_label = forms.CharField(label="Period", max_length=40, help_text="For example, 2025 to 2026 or Q1 2026.")
-    period_end = forms.DateField(
-        label="Period end date (YYYY-MM-DD)",
-        help_text="A value already recorded for this date is corrected, not duplicated.",
-    )
-    value = forms.DecimalField(max_digits=14, decimal_places=2)
-    note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, measures, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
-        self.fields["measure"].label_from_instance = lambda m: m.indicator[:120]

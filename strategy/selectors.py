@@ -5,17 +5,36 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 
-from partnership_portal.models import AffectedGroup, FormOfAbuse, SuccessCriterion
+from partnerships import access
+from partnerships.models import AffectedGroup, FormOfAbuse, SuccessCriterion
 
 from . import language
 from .models import (
-    GovernanceBody, IntendedOutcome, Measure, MeasureDataPoint, Priority, Section, SectionKind, StrategicAim, Strategy,
+    GovernanceBody,
+    IntendedOutcome,
+    Measure,
+    Priority,
+    Section,
+    SectionKind,
+    StrategicAim,
+    Strategy,
     number_sections,
 )
 from .template import TEMPLATE_SECTIONS
 
 # A section with fewer words than this is shown as thin on the completeness page.
 THIN_SECTION_WORDS = 60
+
+
+def visible_strategies(membership):
+    """The partnership's strategies this membership may read."""
+    return access.scope(Strategy.objects.all(), membership, strategy_status="status")
+
+
+def strategies_visible_to_user(user):
+    """Every strategy the user may read, across all their partnerships (for the API)."""
+    return access.scope_for_user(Strategy.objects.all(), user, partnership="partnership_id", strategy_status="status")
+
 
 
 def word_count(text):
@@ -230,37 +249,29 @@ def measure_number(text):
     return Decimal(match.group(1).replace(",", "")) if match else None
 
 
-def _plain(value):
+def plain_number(value):
     """A Decimal as the chart shows it: 45 rather than 45.00."""
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def outcome_monitoring(outcome):
-    """An intended outcome's measures, each with its data points in period order and its chart,
-    and the actions serving the outcome with their lead agency: impact and activity side by side."""
-    from actionplan.models import Action
-    from partnership_portal.charts import measure_series_chart
+def current_strategy(membership):
+    """The strategy the partnership is working to: the published one, else the approved one, else the newest
+    draft or version in review. A new draft never hides the live plan."""
+    from django.db.models import Case, IntegerField, When
 
-    measures = list(
-        Measure.objects.filter(outcome=outcome).order_by("id").prefetch_related(
-            Prefetch("data_points", queryset=MeasureDataPoint.objects.select_related("entered_by")
-                     .order_by("period_end", "id"))
-        )
+    live_first = Case(When(status="published", then=0), When(status="approved", then=1), default=2,
+                      output_field=IntegerField())
+    return (
+        visible_strategies(membership).exclude(status="superseded")
+        .order_by(live_first, "-period_start", "-created_at").first()
     )
-    for measure in measures:
-        points = list(measure.data_points.all())
-        measure.points = points
-        measure.chart = None
-        if points:
-            unit = "%" if "%" in f"{measure.baseline}{measure.target}" else ""
-            measure.chart = measure_series_chart(
-                title=measure.indicator[:120], baseline=_plain(measure_number(measure.baseline)),
-                target=_plain(measure_number(measure.target)),
-                points=[(p.period_label, _plain(p.value)) for p in points], unit=unit,
-            )
-    actions = list(
-        Action.objects.filter(outcome=outcome).select_related("lead_agency").order_by("reference", "id")
-    )
-    return {"measures": measures, "actions": actions}
+
+
+def home_strategies(membership, context):
+    """The home page's strategies: all this membership may read, and the current one."""
+    return {
+        "strategies": list(visible_strategies(membership).order_by("-period_start", "-created_at")),
+        "current": current_strategy(membership),
+    }

@@ -1,26 +1,15 @@
 """Writes to strategies. Each runs in a transaction and records who did it."""
 import logging
-from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
-from partnership_portal.audit import diff, record
-from partnership_portal.errors import ConflictError
+from partnerships.audit import diff, record
+from partnerships.errors import ConflictError
+from partnerships.records import update_recorded
 
-from .models import (
-    GovernanceBody,
-    IntendedOutcome,
-    Measure,
-    MeasureDataPoint,
-    Priority,
-    Section,
-    SectionKind,
-    StrategicAim,
-    Strategy,
-)
+from .models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, SectionKind, StrategicAim, Strategy
 from .template import TEMPLATE_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -101,7 +90,7 @@ def section_update(*, section, actor, title, body, expected_revision):
 def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None,
                forms_of_abuse=(), affected_groups=()):
     """Add a strategic aim, numbered after the last one unless a number is given, with optional coverage tags."""
-    ensure_editable(strategy)
+    _editable_strategy_of(strategy)
     if number is None:
         last = strategy.aims.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -121,7 +110,7 @@ def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_se
 @transaction.atomic
 def outcome_create(*, aim, actor, text, number=None):
     """Add an intended outcome to an aim, numbered after the last one unless a number is given."""
-    ensure_editable(aim.strategy)
+    _editable_strategy_of(aim)
     if number is None:
         last = aim.outcomes.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
@@ -136,16 +125,24 @@ def outcome_create(*, aim, actor, text, number=None):
 # -- helpers shared by the writes below ------------------------------------------
 
 
-def _owning_strategy(obj):
+def _editable_strategy_of(obj):
+    """The strategy `obj` belongs to (or `obj` itself), read afresh and locked until the transaction ends,
+    refused when it is read-only. Never the caller's copy: that may have been read before an approval."""
     if isinstance(obj, Strategy):
-        return obj
-    if isinstance(obj, IntendedOutcome):
-        return obj.aim.strategy
-    return obj.strategy
+        strategy_id = obj.pk
+    elif isinstance(obj, IntendedOutcome):
+        strategy_id = obj.aim.strategy_id
+    elif isinstance(obj, Measure):
+        strategy_id = obj.outcome.aim.strategy_id
+    else:
+        strategy_id = obj.strategy_id
+    strategy = Strategy.objects.select_for_update().get(pk=strategy_id)
+    ensure_editable(strategy)
+    return strategy
 
 
 def _save(obj, actor, update_fields=None):
-    ensure_editable(_owning_strategy(obj))
+    _editable_strategy_of(obj)
     obj.full_clean()
     obj._history_user = actor
     obj.save(update_fields=update_fields)
@@ -153,29 +150,23 @@ def _save(obj, actor, update_fields=None):
 
 
 def _update(obj, actor, fields, values, *, verb, summary="", check=None):
-    """Set `values` on `obj`, validate (with `check`, when given), save the changed fields and record the change.
+    """Set `values` on `obj` (of the names in `fields`), validate (with `check`, when given), save the changed
+    fields and record the change; refused once the strategy is read-only. Returns (obj, changes)."""
 
-    Works on a fresh, locked copy: the caller's instance may already carry the new values (a bound
-    ModelForm writes them onto its instance), which would hide the change."""
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    ensure_editable(_owning_strategy(obj))
-    before = {name: getattr(obj, name) for name in fields}
-    for name in fields:
-        if name in values:
-            setattr(obj, name, values[name])
-    if check is not None:
-        check(obj)
-    obj.full_clean()
-    changes = diff(obj, fields, before)
-    if changes:
-        obj._history_user = actor
-        obj.save(update_fields=[name for name in changes])
-        record(actor=actor, verb=verb, obj=obj, summary=summary or str(obj), changes=changes)
-    return obj, changes
+    def guarded_check(current):
+        _editable_strategy_of(current)
+        if check is not None:
+            check(current)
+
+    obj = type(obj).objects.get(pk=obj.pk)  # a fresh copy: the caller's may carry unsaved values
+    return update_recorded(
+        obj, actor=actor, verb=verb, fields={name: values[name] for name in fields if name in values},
+        summary=summary, check=guarded_check, record_unchanged=False,
+    )
 
 
 def _delete(obj, actor, *, verb):
-    ensure_editable(_owning_strategy(obj))
+    _editable_strategy_of(obj)
     # Recorded first, while the object still has its id, in the same transaction as the delete.
     record(actor=actor, verb=verb, obj=obj, summary=str(obj))
     obj._history_user = actor
@@ -224,8 +215,10 @@ def _move(items, target, direction, position=None):
     return items
 
 
+@transaction.atomic
 def _move_within(obj, siblings, actor, direction, position=None, *, verb, label, field="number", start=1, step=1):
     """Move `obj` one place (or to `position`) among `siblings` (a queryset including it) and renumber them all."""
+    _editable_strategy_of(obj)
     items = _move(siblings.select_for_update().order_by(field, "id"), obj, direction, position)
     if items is None:
         return False
@@ -388,7 +381,7 @@ AIM_FIELDS = ("title", "what_this_means", "what_we_want_to_see")
 
 def _set_tags(obj, actor, values, names, *, verb):
     """Set the many-to-many tags named in `values` and record which changed."""
-    ensure_editable(_owning_strategy(obj))
+    _editable_strategy_of(obj)
     changes = {}
     for name in names:
         if name not in values:
@@ -472,59 +465,6 @@ def measure_update(*, measure, actor, **values):
 @transaction.atomic
 def measure_delete(*, measure, actor):
     _delete(measure, actor, verb="measure.deleted")
-
-
-# -- measure data points --------------------------------------------------------
-
-# The earliest period end accepted, and how far ahead of today one may end (a year just begun).
-DATA_POINT_EARLIEST = date(2000, 1, 1)
-DATA_POINT_MAX_AHEAD_DAYS = 366
-
-
-def _check_period_end(period_end):
-    if period_end is None:
-        return
-    if period_end < DATA_POINT_EARLIEST:
-        raise ValidationError({"period_end": f"Enter a period end date on or after {DATA_POINT_EARLIEST:%d %B %Y}."})
-    if period_end > timezone.localdate() + timedelta(days=DATA_POINT_MAX_AHEAD_DAYS):
-        raise ValidationError({"period_end": "Enter a period end date no more than a year from today."})
-
-
-@transaction.atomic
-def data_point_record(*, measure, actor, period_label, period_end, value, note=""):
-    """Record a measure's value for a period, or correct it when that period end already has one.
-
-    Allowed whatever the strategy's status: data points are monitoring, not drafting."""
-    _check_period_end(period_end)
-    point = MeasureDataPoint.objects.select_for_update().filter(measure=measure, period_end=period_end).first()
-    created = point is None
-    if created:
-        point = MeasureDataPoint(measure=measure, period_end=period_end)
-        before = {}
-    else:
-        before = {name: getattr(point, name) for name in ("period_label", "value", "note")}
-    point.period_label = (period_label or "").strip()
-    point.value = value
-    point.note = (note or "").strip()
-    point.entered_by = actor if getattr(actor, "is_authenticated", False) else None
-    point.entered_at = timezone.now()
-    point.full_clean()
-    point._history_user = actor
-    point.save()
-    record(
-        actor=actor, verb="measure_data.recorded" if created else "measure_data.corrected", obj=point,
-        summary=f"{measure.indicator[:200]} – {point}",
-        changes=diff(point, ("period_label", "value", "note"), before) if not created else {},
-    )
-    return point
-
-
-@transaction.atomic
-def data_point_delete(*, point, actor):
-    """Remove a data point entered in error."""
-    record(actor=actor, verb="measure_data.deleted", obj=point, summary=f"{point.measure.indicator[:200]} – {point}")
-    point._history_user = actor
-    point.delete()
 
 
 # -- coverage --------------------------------------------------------------------

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views, views_export
+from . import views
 
 urlpatterns = [
     path("strategies/", views.strategy_list, name="strategy_list"),
@@ -10,19 +10,6 @@ urlpatterns = [
     path("strategies/<int:pk>/sections/<int:section_pk>/edit/", views.section_edit, name="section_edit"),
     path("strategies/<int:pk>/aims/new/", views.aim_create, name="aim_create"),
     path("strategies/<int:pk>/aims/<int:aim_pk>/outcomes/new/", views.outcome_create, name="outcome_create"),
-    path("", include("strategy.urls_review")),
-    path("strategies/<int:pk>/exports/", views_export.export_list, name="export_list"),
-    path("strategies/<int:pk>/exports/new/", views_export.export_create, name="export_create"),
-    path("exports/<int:pk>/", views_export.export_detail, name="export_detail"),
-    path("exports/<int:pk>/download/", views_export.export_download, name="export_download"),
-    path("exports/<int:pk>/retry/", views_export.export_retry, name="export_retry"),
-    path("exports/<int:pk>/changes/", views_export.export_changes, name="export_changes"),
-    path("exports/<int:pk>/challenges/", views_export.challenge_create, name="challenge_create"),
-    path("challenges/<int:pk>/respond/", views_export.challenge_respond, name="challenge_respond"),
-    path("challenges/<int:pk>/follow-up/", views_export.challenge_follow_up, name="challenge_follow_up"),
-    path("challenges/<int:pk>/close/", views_export.challenge_close, name="challenge_close"),
-    path("strategies/<int:pk>/document/", views_export.strategy_document, name="strategy_document"),
-    path("branding/", views_export.branding_edit, name="branding_edit"),
     path("strategies/<int:pk>/sections/", views.strategy_sections, name="strategy_sections"),
     path("strategies/<int:pk>/sections/new/", views.section_create, name="section_create"),
     path("strategies/<int:pk>/sections/<int:section_pk>/delete/", views.section_delete, name="section_delete"),
@@ -44,9 +31,6 @@ urlpatterns = [
     path("strategies/<int:pk>/outcomes/<int:outcome_pk>/delete/", views.outcome_delete, name="outcome_delete"),
     path("strategies/<int:pk>/outcomes/<int:outcome_pk>/move/", views.outcome_move, name="outcome_move"),
     path("strategies/<int:pk>/measures/", views.measure_list, name="measure_list"),
-    path("strategies/<int:pk>/outcomes/<int:outcome_pk>/", views.outcome_detail, name="outcome_detail"),
-    path("strategies/<int:pk>/data-points/<int:point_pk>/delete/", views.data_point_delete,
-         name="data_point_delete"),
     path("strategies/<int:pk>/outcomes/<int:outcome_pk>/measures/new/", views.measure_create, name="measure_create"),
     path("strategies/<int:pk>/measures/<int:measure_pk>/edit/", views.measure_edit, name="measure_edit"),
     path("strategies/<int:pk>/measures/<int:measure_pk>/delete/", views.measure_delete, name="measure_delete"),

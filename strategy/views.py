@@ -5,15 +5,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership_portal import access
-from partnership_portal.errors import ConflictError
-from partnership_portal.forms import apply_validation_error
+from partnerships import access
+from partnerships.errors import ConflictError
+from partnerships.form_views import save_form
+from partnerships.forms import apply_validation_error
+from strategy.selectors import visible_strategies
 
 from . import language, selectors, services
 from .forms import (
     AimForm,
     CoverageForm,
-    DataPointForm,
     GovernanceBodyForm,
     MeasureForm,
     MoveForm,
@@ -23,12 +24,12 @@ from .forms import (
     SectionForm,
     StrategyForm,
 )
-from .models import IntendedOutcome, Measure, MeasureDataPoint, SectionKind
+from .models import IntendedOutcome, Measure, SectionKind
 from .template import KIND_PROMPTS
 
 
 def _strategy(request, pk):
-    return access.get_visible_or_404(access.visible_strategies(request.membership), pk=pk)
+    return access.get_visible_or_404(visible_strategies(request.membership), pk=pk)
 
 
 def _editable_strategy(request, pk):
@@ -46,16 +47,10 @@ def _form_page(request, form, save, *, strategy, heading, success, redirect_to, 
     """A form page for one record: on a valid POST call `save(cleaned_data)` (a service) and
     redirect; otherwise show the form with its errors and everything typed kept. With `add_another`
     a second button saves and comes back to an empty form for the next one."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, success)
-            if add_another and request.POST.get("then") == "another":
-                return redirect(request.path)
-            return redirect(redirect_to)
+    if save_form(request, form, save, success) is not None:
+        if add_another and request.POST.get("then") == "another":
+            return redirect(request.path)
+        return redirect(redirect_to)
     return render(request, "strategy/object_form.html", {
         "form": form, "strategy": strategy, "heading": heading, "caption": caption, "submit": submit,
         "cancel_url": redirect_to.split("#")[0], "prompts": prompts, "add_another": add_another,
@@ -98,7 +93,7 @@ def _move_page(request, move, *, label, redirect_to, note=""):
 
 @access.partnership_view
 def strategy_list(request):
-    strategies = access.visible_strategies(request.membership).order_by("-period_start", "-created_at")
+    strategies = visible_strategies(request.membership).order_by("-period_start", "-created_at")
     return render(request, "strategy/strategy_list.html", {"strategies": strategies})
 
 
@@ -572,52 +567,6 @@ def measure_delete(request, pk, measure_pk):
         heading="Delete this measure?", explanation=measure.indicator,
         success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{measure.outcome_id}",
     )
-
-
-# -- outcomes: measures with their data, and the actions serving them ---------------
-
-
-@access.partnership_view
-@require_http_methods(["GET", "POST"])
-def outcome_detail(request, pk, outcome_pk):
-    """An outcome's measures with their data over time beside the actions serving it; managers add data points."""
-    strategy = _strategy(request, pk)
-    outcome = _outcome(strategy, outcome_pk)
-    can_record = access.can(request.membership, access.MEASURE_DATA_EDIT, strategy)
-    if request.method == "POST":
-        access.require(request.membership, access.MEASURE_DATA_EDIT, strategy)
-    form = None
-    if can_record:
-        form = DataPointForm(request.POST or None, measures=Measure.objects.filter(outcome=outcome).order_by("id"))
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.data_point_record(actor=request.user, **data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, f"Data point for {data['period_label']} saved.")
-                return redirect(_url(request, "outcome_detail", strategy, outcome_pk=outcome.pk)
-                                + f"#measure-{data['measure'].pk}")
-    return render(request, "strategy/outcome_detail.html", {
-        "strategy": strategy, "outcome": outcome, "form": form, "can_record": can_record,
-        **selectors.outcome_monitoring(outcome),
-    })
-
-
-@access.partnership_view
-@require_POST
-def data_point_delete(request, pk, point_pk):
-    strategy = _strategy(request, pk)
-    point = access.get_visible_or_404(
-        MeasureDataPoint.objects.filter(measure__outcome__aim__strategy=strategy).select_related("measure"),
-        pk=point_pk,
-    )
-    access.require(request.membership, access.MEASURE_DATA_EDIT, strategy)
-    services.data_point_delete(point=point, actor=request.user)
-    messages.success(request, f"Data point for {point.period_label} deleted.")
-    return redirect(_url(request, "outcome_detail", strategy, outcome_pk=point.measure.outcome_id)
-                    + f"#measure-{point.measure_id}")
 
 
 # -- coverage and completeness -------------------------------------------------------

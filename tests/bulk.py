@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from actionplan.models import Action, ActionStatus, ActionUpdate
 from audits.models import Audit
-from partnership_portal.models import Agency, Membership, Partnership, Role, User
-from strategy.models import IntendedOutcome, StrategicAim, Strategy, StrategyExport
+from exports.models import StrategyExport
+from partnerships.models import Agency, Membership, Partnership, Role, User
+from strategy.models import IntendedOutcome, StrategicAim, Strategy
 from workforce.models import TrainingNeedsAssessment
 
 STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.ON_TRACK, ActionStatus.AT_RISK, ActionStatus.OFF_TRACK,

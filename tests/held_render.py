@@ -50,7 +50,7 @@ def _held(render_pdf):
 def _record_delivery_and_hold_renders(task=None, **kwargs):
     if not KEY:
         return
-    from strategy import export
+    from exports import document as export
 
     if not getattr(export.render_pdf, "held", False):
         export.render_pdf = _held(export.render_pdf)

@@ -54,7 +54,7 @@ MEMBERS_405 = E(anonymous=302, default=405)
 
 def challenge_of(side):
     """A challenge on the side's export, created on first use."""
-    from strategy.models import ExportChallenge
+    from exports.models import ExportChallenge
 
     return ExportChallenge.objects.get_or_create(
         export=side.export, defaults={"author": side.users["scrutineer"], "text": "Where is the evidence for aim 1?"}

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 
 from actionplan import services as action_services
-from partnership_portal.models import AuditEvent
+from partnerships.models import AuditEvent
 from strategy import services as strategy_services
 from strategy.models import Section, Strategy
 

@@ -20,12 +20,12 @@ from django.db import connection
 from pypdf import PdfReader
 
 from actionplan.tests.factories import ActionFactory
+from exports import services as services_export
+from exports.models import ExportStatus, StrategyExport
+from exports.tasks import render_strategy_export
 from partnership_portal.celery import app
-from partnership_portal.models import AuditEvent, Role
-from partnership_portal.tests.factories import MembershipFactory
-from strategy import services_export
-from strategy.models import ExportStatus, StrategyExport
-from strategy.tasks import render_strategy_export
+from partnerships.models import AuditEvent, Role
+from partnerships.tests.factories import MembershipFactory
 
 ACTION_TEXT = "Run a joint police and children's services review of strategy discussions"
 
@@ -140,7 +140,7 @@ def test_it_renders_an_export_in_a_worker_process(tmp_path):
         _forget(queue)
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert outcome["status"] == "done", log[-3000:]
-    assert "celery@" in log and f"Task strategy.tasks.render_strategy_export[{result.id}] succeeded" in log
+    assert "celery@" in log and f"Task exports.tasks.render_strategy_export[{result.id}] succeeded" in log
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.page_count >= 3
     assert ACTION_TEXT in _pdf_text(export)

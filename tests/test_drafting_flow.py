@@ -5,7 +5,7 @@ table and a theory-of-change appendix. The text is our own; the structure is the
 import pytest
 from django.urls import reverse
 
-from partnership_portal.models import AffectedGroup, FormOfAbuse
+from partnerships.models import AffectedGroup, FormOfAbuse
 from strategy.models import GovernanceBody, Priority, Section, StrategicAim, Strategy
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_a_manager_builds_the_whole_structure_with_the_forms(world, client):
         assert response.status_code == 302, (name, response.content.decode()[:2000])
         return response
 
-    response = post("strategy_create", {
+    post("strategy_create", {
         "title": "Child Sexual Abuse Strategy", "period_start": 2025, "period_end": 2028, "version_label": "1.0",
         "vision": "Children grow up safe from sexual abuse, and are believed and helped when it happens.",
         "strapline": "Notice it, name it, stop it",

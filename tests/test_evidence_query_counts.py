@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.tests.factories import AuditCaseFactory, AuditFindingFactory
-from partnership_portal.reference import load_reference_data
+from partnerships.reference import load_reference_data
 from workforce.models import CourseTakeUp, QuestionKind, SurveyAnswer, SurveyResponse
 from workforce.services import survey_create
 from workforce.tests.factories import CourseFactory, PracticeResourceFactory, TrainingNeedFactory

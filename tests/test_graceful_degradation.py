@@ -2,14 +2,13 @@
 an export interrupted mid-render stays retryable."""
 import contextlib
 
-import pytest
 from django.urls import reverse
 
+from exports import services
+from exports.models import ExportStatus, StrategyExport
+from exports.tasks import render_strategy_export
 from partnership_portal.celery import app
-from partnership_portal.tasks_support import broker_reachable
-from strategy import services_export as services
-from strategy.models import ExportStatus, StrategyExport
-from strategy.tasks import render_strategy_export
+from partnerships.tasks_support import broker_reachable
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -82,7 +81,7 @@ def test_export_tasks_are_acknowledged_late_and_requeued_if_the_worker_dies(sett
 
 
 def test_a_failed_export_can_be_asked_for_again(world, monkeypatch, django_capture_on_commit_callbacks):
-    from strategy import export as export_module
+    from exports import document as export_module
 
     monkeypatch.setattr(export_module, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("fonts missing")))
     with django_capture_on_commit_callbacks(execute=True):

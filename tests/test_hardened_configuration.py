@@ -105,7 +105,7 @@ def test_cookies_are_secure_httponly_and_samesite_in_production():
 
 
 def test_the_session_cookie_set_at_sign_in_is_httponly_and_samesite(db, client):
-    from partnership_portal.tests.factories import TEST_PASSWORD, UserFactory
+    from partnerships.tests.factories import TEST_PASSWORD, UserFactory
 
     UserFactory(email="lead@example.org")
     response = client.post("/accounts/login/", {"username": "lead@example.org", "password": TEST_PASSWORD})
@@ -168,3 +168,24 @@ def test_a_stale_form_token_gets_the_service_403_page(world):
     response = client.post("/accounts/login/", {"username": "x@example.org", "password": "y"})
     assert response.status_code == 403
     assert "Your form has expired" in response.content.decode()
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("TRUE", True), (" yes ", True), ("on", True),
+                                             ("0", False), ("false", False), ("No", False), ("off", False), ("", False)])
+def test_env_bool_reads_the_usual_spellings(monkeypatch, value, expected):
+    from partnership_portal.settings import env_bool
+
+    monkeypatch.setenv("PORTAL_TEST_FLAG", value)
+    assert env_bool("PORTAL_TEST_FLAG", not expected) is expected
+
+
+@pytest.mark.parametrize("typo", ["ture", "flase", "2", "enabled"])
+def test_a_mistyped_yes_no_setting_stops_start_up(monkeypatch, typo):
+    """A typo must not silently read as false (DEBUG=ture, SECURE_SSL_REDIRECT=ture)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from partnership_portal.settings import env_bool
+
+    monkeypatch.setenv("PORTAL_TEST_FLAG", typo)
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_TEST_FLAG"):
+        env_bool("PORTAL_TEST_FLAG", True)

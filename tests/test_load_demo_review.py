@@ -3,8 +3,9 @@ import io
 
 from django.core.management import call_command
 
-from partnership_portal.models import AuditEvent
-from strategy.models import ReviewComment, ReviewInvitation, ReviewRating, ReviewRound, StrategyStatus
+from partnerships.models import AuditEvent
+from reviews.models import ReviewComment, ReviewInvitation, ReviewRating, ReviewRound
+from strategy.models import StrategyStatus
 
 
 def test_the_demo_has_one_closed_review_round_with_responses(db):

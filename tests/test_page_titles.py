@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from partnership_portal.models import Role
-from partnership_portal.tests.factories import MembershipFactory
+from partnerships.models import Role
+from partnerships.tests.factories import MembershipFactory
 from tests.test_access_matrix import MATRIX
 
 PORTAL = "Partnership strategy portal"

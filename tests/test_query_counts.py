@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from actionplan.models import Action
 from actionplan.tests.factories import ActionFactory
-from strategy.models import IntendedOutcome
 from strategy.tests.factories import IntendedOutcomeFactory
 
 
@@ -64,7 +63,7 @@ def test_query_count_does_not_grow_with_the_plan(world, client, page):
 def grow_strategy(side, n):
     """Bring the side's strategy to n aims, each with two outcomes with a measure and an action, n priorities,
     n governance bodies (each reporting to the one before, with two member agencies) and n extra sections."""
-    from partnership_portal.models import FormOfAbuse
+    from partnerships.models import FormOfAbuse
     from strategy.models import StrategicAim
     from strategy.tests.factories import (
         GovernanceBodyFactory,

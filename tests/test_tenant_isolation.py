@@ -9,8 +9,8 @@ from django.urls import reverse
 from actionplan.models import Action
 from audits.models import Audit
 from conftest import ROLES
-from partnership_portal.audit import record
-from partnership_portal.models import Agency
+from partnerships.audit import record
+from partnerships.models import Agency
 from strategy.models import IntendedOutcome, Section, StrategicAim, Strategy
 from tests.test_access_matrix import MATRIX
 from workforce.models import TrainingNeedsAssessment

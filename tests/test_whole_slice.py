@@ -6,8 +6,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actionplan.models import Action, ActionUpdate
-from partnership_portal.models import AuditEvent, CoreComponent, Recommendation
-from strategy.models import ExportStatus, Strategy, StrategyExport
+from exports.models import ExportStatus, StrategyExport
+from partnerships.models import AuditEvent, CoreComponent, Recommendation
+from strategy.models import Strategy
 
 
 def pdf_text(data):

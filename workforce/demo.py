@@ -3,11 +3,17 @@ import random
 from datetime import date
 
 from actionplan.models import Action
-from partnership_portal.models import FormOfAbuse
+from partnerships.models import FormOfAbuse
 
 from .models import QuestionKind, QuestionTheme, StaffSurvey, TrainingNeedsAssessment
 from .services import (
-    course_create, need_create, resource_create, response_submit, survey_create, survey_set_open, take_up_set,
+    course_create,
+    need_create,
+    resource_create,
+    response_submit,
+    survey_create,
+    survey_set_open,
+    take_up_set,
 )
 
 # name, provider, delivery, focus, forms, stage, frequency, format, audience agencies, roles, levels, evaluation

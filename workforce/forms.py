@@ -1,13 +1,18 @@
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from actionplan.models import Action
-from partnership_portal.forms import DateField, PortalForm, PortalModelForm
-from partnership_portal.models import Agency, FormOfAbuse
+from partnerships.forms import DateField, PortalForm, PortalModelForm
+from partnerships.models import Agency, FormOfAbuse
 from strategy.models import Strategy
 
 from .models import (
-    LIKERT_CHOICES, Course, PracticeResource, QuestionKind, QuestionTheme, RespondentRole, TrainingNeed,
+    LIKERT_CHOICES,
+    Course,
+    PracticeResource,
+    QuestionKind,
+    QuestionTheme,
+    RespondentRole,
+    TrainingNeed,
     TrainingNeedsAssessment,
 )
 

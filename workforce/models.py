@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from partnership_portal.models import Agency, FormOfAbuse, Partnership
+from partnerships.models import Agency, FormOfAbuse, Partnership
 from strategy.models import Strategy
 
 

@@ -8,20 +8,39 @@ from django.http import Http404
 from django.utils import timezone
 
 from actionplan.models import Action
-from partnership_portal import access, charts
-from partnership_portal.models import Agency
+from partnerships import access, charts
+from partnerships.models import Agency
 
 from .models import (
-    LIKERT_CHOICES, Course, CourseTakeUp, NeedPriority, PracticeResource, QuestionKind, QuestionTheme,
-    RespondentRole, StaffSurvey, SurveyAnswer, SurveyQuestion, SurveyResponse, TrainingNeed, YesPartlyNo,
+    LIKERT_CHOICES,
+    Course,
+    CourseTakeUp,
+    NeedPriority,
+    PracticeResource,
+    QuestionKind,
+    QuestionTheme,
+    RespondentRole,
+    StaffSurvey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    TrainingNeed,
+    TrainingNeedsAssessment,
+    YesPartlyNo,
 )
 
 RESOURCE_REVIEW_DUE_AFTER = timedelta(days=2 * 365)
 PRIORITY_ORDER = {NeedPriority.HIGH: 0, NeedPriority.MEDIUM: 1, NeedPriority.LOW: 2}
 
 
+def visible_assessments(membership):
+    """The partnership's training needs assessments, for those who may read them."""
+    return access.scope(TrainingNeedsAssessment.objects.all(), membership, perm=access.WORKFORCE_VIEW)
+
+
+
 def assessment_for(membership, pk):
-    qs = access.visible_assessments(membership).select_related("strategy", "partnership")
+    qs = visible_assessments(membership).select_related("strategy", "partnership")
     return access.get_visible_or_404(qs, pk=pk)
 
 
@@ -129,7 +148,7 @@ def needs_without_actions(membership):
     """The needs of the assessments the member may see that no action answers yet, highest priority first
     (one query; none for a member without the workforce view)."""
     needs = list(
-        TrainingNeed.objects.filter(assessment__in=access.visible_assessments(membership), actions__isnull=True)
+        TrainingNeed.objects.filter(assessment__in=visible_assessments(membership), actions__isnull=True)
         .select_related("agency", "assessment")
     )
     needs.sort(key=lambda n: (PRIORITY_ORDER.get(n.priority, 9), n.topic.lower(), n.pk))
@@ -142,6 +161,11 @@ def needs_behind_action(membership, action):
         return []
     return list(action.training_needs.filter(assessment__partnership_id=membership.partnership_id)
                 .select_related("assessment"))
+
+
+def action_training_needs(membership, action, context):
+    """An action's page: the training needs it meets."""
+    return {"training_needs": needs_behind_action(membership, action)}
 
 
 # -- the staff survey ---------------------------------------------------------

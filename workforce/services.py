@@ -8,12 +8,19 @@ from django.db.models import Max
 from django.utils import timezone
 
 from actionplan.services import action_create
-from partnership_portal.audit import record
-from partnership_portal.records import delete_recorded, save_changes, save_new
+from partnerships.audit import record
+from partnerships.records import delete_recorded, save_changes, save_new
 
 from .models import (
-    Course, CourseTakeUp, PracticeResource, StaffSurvey, SurveyAnswer, SurveyQuestion, SurveyResponse,
-    TrainingNeed, TrainingNeedsAssessment,
+    Course,
+    CourseTakeUp,
+    PracticeResource,
+    StaffSurvey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    TrainingNeed,
+    TrainingNeedsAssessment,
 )
 from .questions import DEFAULT_QUESTIONS
 

@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audits.views import action_from_evidence, target_strategy
-from partnership_portal import access
-from partnership_portal.models import Recommendation
-from partnership_portal.form_views import confirm_delete, form_page, save_form
-from partnership_portal.network import client_ip
+from actionplan.evidence import action_from_evidence, target_strategy
+from actionplan.selectors import visible_actions
+from partnerships import access
+from partnerships.form_views import confirm_delete, form_page, save_form
+from partnerships.models import Recommendation
+from partnerships.network import client_ip
+from workforce.selectors import visible_assessments
 
 from . import exports, selectors, services, survey_guard
 from .forms import AssessmentForm, CourseForm, NeedForm, QuestionForm, ResourceForm, SurveyResponseForm, TakeUpForm
@@ -35,7 +37,7 @@ def _detail_url(request, assessment, anchor=""):
 @access.partnership_view
 def assessment_list(request):
     access.require(request.membership, access.WORKFORCE_VIEW)
-    assessments = access.visible_assessments(request.membership).select_related("strategy")
+    assessments = visible_assessments(request.membership).select_related("strategy")
     return render(request, "workforce/assessment_list.html", {
         "assessments": assessments, "can_add": access.can(request.membership, access.WORKFORCE_EDIT),
     })
@@ -157,7 +159,7 @@ def resource_edit(request, pk, resource_pk):
 
 def _need_form(request, **kwargs):
     return NeedForm(request.POST or None, partnership=request.partnership,
-                    visible_actions=access.visible_actions(request.membership), **kwargs)
+                    visible_actions=visible_actions(request.membership), **kwargs)
 
 
 @access.partnership_view

@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from actionplan.models import Action, ActionUpdate
-from partnership_portal.tests.factories import AgencyFactory, UserFactory
+from partnerships.tests.factories import AgencyFactory, UserFactory
 from strategy.tests.factories import IntendedOutcomeFactory
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from actionplan import services
 from actionplan.models import Action, ActionUpdate
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.errors import ConflictError
-from partnership_portal.models import AuditEvent
+from partnerships.errors import ConflictError
+from partnerships.models import AuditEvent
 from strategy.tests.factories import IntendedOutcomeFactory, StrategicAimFactory
 
 D = datetime.date

@@ -9,7 +9,7 @@ from actionplan import services
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, ActionUpdate, ProgressSnapshot
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.models import CoreComponent, Recommendation
+from partnerships.models import CoreComponent, Recommendation
 from strategy.tests.factories import IntendedOutcomeFactory, StrategicAimFactory
 
 

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from actionplan import services
 from actionplan.models import ActionUpdate
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.errors import ConflictError
-from partnership_portal.models import AuditEvent
-from partnership_portal.tests.factories import UserFactory
+from partnerships.errors import ConflictError
+from partnerships.models import AuditEvent
+from partnerships.tests.factories import UserFactory
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from audits.models import Audit, AuditCase, AuditFinding, FindingKind
-from partnership_portal.tests.factories import PartnershipFactory
+from partnerships.tests.factories import PartnershipFactory
 
 
 class AuditFactory(DjangoModelFactory):

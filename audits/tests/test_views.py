@@ -5,8 +5,8 @@ from django.urls import reverse
 from actionplan.models import Action
 from audits.models import Audit, AuditCase, AuditFinding
 from audits.tests.factories import AuditCaseFactory, AuditFindingFactory
-from partnership_portal.models import AuditEvent, FormOfAbuse, Recommendation
-from partnership_portal.reference import load_reference_data
+from partnerships.models import AuditEvent, FormOfAbuse, Recommendation
+from partnerships.reference import load_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_the_report_shows_the_grid_and_who_was_not_represented(client, own):
 
 
 def test_the_strategy_document_shows_the_findings_grid_without_small_counts(own):
-    from strategy.export import build_document_html
+    from exports.document import build_document_html
 
     AuditFindingFactory(audit=own.audit, kind="strength", text="Good joint working once abuse was known.")
     AuditFindingFactory(audit=own.audit, kind="area", text="Long waits for therapy.")

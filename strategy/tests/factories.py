@@ -4,25 +4,12 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from partnership_portal.tests.factories import AgencyFactory, PartnershipFactory, UserFactory
-from strategy.models import (
-    IdentificationBreakdown,
-    IdentificationFigure,
-    IntendedOutcome,
-    MeasureDataPoint,
-    LocalDataPeriod,
-    ReviewComment,
-    ReviewInvitation,
-    ReviewRound,
-    GovernanceBody,
-    Measure,
-    Priority,
-    Section,
-    StrategicAim,
-    Strategy,
-    StrategyExport,
-)
-from strategy.review import token_hash
+from exports.models import StrategyExport
+from impact.models import IdentificationBreakdown, IdentificationFigure, LocalDataPeriod, MeasureDataPoint
+from partnerships.tests.factories import AgencyFactory, PartnershipFactory, UserFactory
+from reviews.models import ReviewComment, ReviewInvitation, ReviewRound
+from reviews.services import token_hash
+from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim, Strategy
 
 
 class StrategyFactory(DjangoModelFactory):

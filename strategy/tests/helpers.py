@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from pypdf import PdfReader
 
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.models import CoreComponent, Recommendation
+from partnerships.models import CoreComponent, Recommendation
 from strategy.tests.factories import IntendedOutcomeFactory, StrategicAimFactory
 
 

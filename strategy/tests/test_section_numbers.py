@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from exports.document import document_context
 from strategy import services
-from strategy.export import document_context
 from strategy.models import SectionKind
 
 pytestmark = pytest.mark.django_db

@@ -3,17 +3,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actionplan.tests.factories import ActionFactory
-from partnership_portal.errors import ConflictError
-from partnership_portal.models import AffectedGroup, AuditEvent, FormOfAbuse
-from partnership_portal.tests.factories import AgencyFactory, UserFactory
+from partnerships.errors import ConflictError
+from partnerships.models import AffectedGroup, AuditEvent, FormOfAbuse
+from partnerships.tests.factories import AgencyFactory, UserFactory
 from strategy import services
 from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim
 from strategy.tests.factories import (
     GovernanceBodyFactory,
     IntendedOutcomeFactory,
     MeasureFactory,
-    PriorityFactory,
-    SectionFactory,
     StrategicAimFactory,
     StrategyFactory,
 )
@@ -28,7 +26,7 @@ def actor():
 
 @pytest.fixture
 def strategy(actor):
-    from partnership_portal.tests.factories import PartnershipFactory
+    from partnerships.tests.factories import PartnershipFactory
 
     return services.strategy_create(partnership=PartnershipFactory(), actor=actor, title="Strategy",
                                     period_start=2026, period_end=2029)

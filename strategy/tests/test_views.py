@@ -2,8 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from actionplan.tests.factories import ActionFactory
-from partnership_portal.models import AffectedGroup, AuditEvent, FormOfAbuse
+from partnerships.models import AffectedGroup, AuditEvent, FormOfAbuse
 from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim
 from strategy.tests.factories import GovernanceBodyFactory, IntendedOutcomeFactory, StrategicAimFactory
 
@@ -315,7 +314,7 @@ class TestCoverageAndCompleteness:
         aim2 = StrategicAimFactory(strategy=own.strategy, number=2)
         page = manager.get(url(own, "strategy_completeness")).content.decode()
         assert "Aim 1 does not say what it means" in page
-        assert f"Aim 2 has no intended outcomes." in page
+        assert "Aim 2 has no intended outcomes." in page
         assert url(own, "outcome_create", aim_pk=aim2.pk) in page
 
     def test_completeness_names_empty_and_missing_template_sections_among_the_gaps(self, manager, own):

@@ -32,7 +32,7 @@ def build():
     from rest_framework.authtoken.models import Token
 
     from actionplan.models import Action, ActionStatus, ActionUpdate
-    from partnership_portal.models import Agency, CoreComponent, Membership, Partnership, Recommendation, Role, User
+    from partnerships.models import Agency, CoreComponent, Membership, Partnership, Recommendation, Role, User
     from strategy.models import IntendedOutcome, StrategicAim, Strategy
 
     partnership = Partnership.objects.create(name="Benchmark Safeguarding Children Partnership", slug="bench",

@@ -52,7 +52,7 @@ def synthetic_strategy(n_actions):
     from django.db import transaction
 
     from actionplan.models import Action
-    from partnership_portal.models import Agency, CoreComponent, Partnership, Recommendation
+    from partnerships.models import Agency, CoreComponent, Partnership, Recommendation
     from strategy.models import IntendedOutcome, Section, StrategicAim, Strategy
     from strategy.template import TEMPLATE_SECTIONS
 
@@ -121,7 +121,7 @@ def prepare(sizes):
 def warm_worker(strategy_id):
     """Render once, as a worker that has rendered before would have (fonts, imports, compiled templates);
     return a loader of the strategy."""
-    from strategy.export import build_document, render_pdf
+    from exports.document import build_document, render_pdf
     from strategy.models import Strategy
 
     def load():
@@ -137,7 +137,7 @@ def measure_one(strategy_id):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from strategy.export import build_document, document_context, render_pdf
+    from exports.document import build_document, document_context, render_pdf
 
     load = warm_worker(strategy_id)
     with CaptureQueriesContext(connection) as queries:
@@ -170,7 +170,8 @@ def resident_mib():
 
 def measure_phases(strategy_id):
     """Run in a child process: render once, phase by phase as `render_pdf` does, with the memory of each."""
-    from strategy.export import build_document, parse_html, write_tagged_pdf
+    from exports.document import build_document
+    from partnerships.pdf import parse_html, write_tagged_pdf
 
     load = warm_worker(strategy_id)
     phases = [("worker", *resident_mib())]

@@ -72,8 +72,8 @@ def run(partnerships):
 
 def export_time(b):
     """Render the strategy PDF in-process, as the worker would, and report the time and pages."""
-    from strategy import services_export as services
-    from strategy.models import StrategyExport
+    from exports import services
+    from exports.models import StrategyExport
 
     StrategyExport.objects.filter(strategy=b.strategy).delete()
     start = time.perf_counter()

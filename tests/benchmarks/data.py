@@ -19,7 +19,7 @@ def bench_partnership(size):
     10 updates per action, 20 audits (and the staff survey's responses once that exists)."""
     from django.db import transaction
 
-    from partnership_portal.models import Membership, Partnership, Role
+    from partnerships.models import Membership, Partnership, Role
     from strategy.models import Section, Strategy
     from strategy.template import TEMPLATE_SECTIONS
     from tests import bulk
@@ -50,8 +50,9 @@ def bench_partnership(size):
             bulk.grow_updates(actions, size * 10, member)
             bulk.grow_audits(partnership, 20, strategy)
             grow_survey_responses(partnership, size * SURVEY_RESPONSES_PER_1000_ACTIONS // 1000, manager, strategy)
-    from actionplan.models import Action
     from django.db.models import Count
+
+    from actionplan.models import Action
 
     strategy = partnership.strategies.get()
     memberships = {m.role: m.user for m in partnership.memberships.select_related("user")}
@@ -65,7 +66,11 @@ def grow_survey_responses(partnership, n, actor, strategy):
     import datetime
 
     from workforce.models import (
-        QuestionKind, RespondentRole, SurveyAnswer, SurveyResponse, TrainingNeedsAssessment,
+        QuestionKind,
+        RespondentRole,
+        SurveyAnswer,
+        SurveyResponse,
+        TrainingNeedsAssessment,
     )
     from workforce.services import survey_create
 

@@ -17,11 +17,11 @@ SIZES = (100, 1000)
 
 def main():
     url = setup_django.setup()
+    import os
+
     import bench_api
     import bench_pages
     from data import bench_partnership
-
-    import os
 
     print(f"Database: {url.rsplit('@', 1)[-1]}; {os.cpu_count()} CPUs, load average "
           + " ".join(f"{x:.1f}" for x in os.getloadavg()) + " (figures are only comparable on a quiet machine)")

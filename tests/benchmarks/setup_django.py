@@ -47,8 +47,9 @@ def setup():
 
 
 def _create_database(url):
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     parts = urlparse(url)
     name = parts.path.lstrip("/")

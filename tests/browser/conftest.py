@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from partnership_portal.tests.factories import TEST_PASSWORD
+from partnerships.tests.factories import TEST_PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

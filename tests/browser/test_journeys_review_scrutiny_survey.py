@@ -5,9 +5,11 @@ import datetime
 
 from django.utils import timezone
 
-from partnership_portal.models import AuditEvent, SuccessCriterion
-from strategy.export import build_document
-from strategy.models import ChallengeStatus, ExportChallenge, ReviewRoundStatus, StrategyStatus
+from exports.document import build_document
+from exports.models import ChallengeStatus, ExportChallenge
+from partnerships.models import AuditEvent, SuccessCriterion
+from reviews.models import ReviewRoundStatus
+from strategy.models import StrategyStatus
 from workforce import services as workforce_services
 from workforce.models import SurveyResponse
 

@@ -1,7 +1,7 @@
 """Keyboard-only use of a main form, and the portal's scripts under its own Content-Security-Policy."""
 import pytest
 
-from partnership_portal.tests.factories import TEST_PASSWORD
+from partnerships.tests.factories import TEST_PASSWORD
 
 # GOV.UK Frontend shows focus as a yellow (#ffdd00) outline, box shadow or background.
 # A GOV.UK checkbox or radio draws its focus ring on the label's ::before box instead.

@@ -2,7 +2,7 @@
 and typed key), saves recovery codes, requires it of the partnership, and signs in again with a code."""
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partnership_portal.tests.factories import totp_code as code_for
+from partnerships.tests.factories import totp_code as code_for
 
 
 def test_a_manager_sets_up_two_step_verification_and_signs_in_with_a_code(portal, world):

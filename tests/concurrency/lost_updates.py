@@ -46,8 +46,8 @@ def _attempt_pair(worker, args_a, args_b):
 def _action_via_service(action_id, actor_id, expected, tag):
     from actionplan import services
     from actionplan.models import Action
-    from partnership_portal.errors import ConflictError
-    from partnership_portal.models import User
+    from partnerships.errors import ConflictError
+    from partnerships.models import User
 
     try:
         services.action_update_progress(
@@ -77,8 +77,8 @@ def _action_via_api(action_id, token, expected, tag):
 
 
 def _section_via_service(section_id, actor_id, expected, tag):
-    from partnership_portal.errors import ConflictError
-    from partnership_portal.models import User
+    from partnerships.errors import ConflictError
+    from partnerships.models import User
     from strategy import services
     from strategy.models import Section
 

@@ -4,9 +4,15 @@ import secrets
 import factory
 from factory.django import DjangoModelFactory
 
-from partnership_portal.tests.factories import PartnershipFactory
+from partnerships.tests.factories import PartnershipFactory
 from workforce.models import (
-    Course, PracticeResource, StaffSurvey, SurveyQuestion, SurveyResponse, TrainingNeed, TrainingNeedsAssessment,
+    Course,
+    PracticeResource,
+    StaffSurvey,
+    SurveyQuestion,
+    SurveyResponse,
+    TrainingNeed,
+    TrainingNeedsAssessment,
 )
 
 

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from partnership_portal.models import AuditEvent
+from partnerships.models import AuditEvent
 from workforce import survey_guard
 from workforce.models import QuestionKind, SurveyAnswer, SurveyResponse
-from workforce.selectors import survey_results, suppress_counts
+from workforce.selectors import suppress_counts, survey_results
 from workforce.services import survey_create
 from workforce.tests.factories import SurveyResponseFactory
 

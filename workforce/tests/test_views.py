@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from actionplan.models import Action
-from partnership_portal.models import AuditEvent, FormOfAbuse, Recommendation
-from partnership_portal.reference import load_reference_data
+from partnerships.models import AuditEvent, FormOfAbuse, Recommendation
+from partnerships.reference import load_reference_data
 from workforce.models import Course, CourseTakeUp, PracticeResource, TrainingNeed, TrainingNeedsAssessment
-from workforce.tests.factories import CourseFactory, PracticeResourceFactory, TrainingNeedFactory
+from workforce.tests.factories import CourseFactory, TrainingNeedFactory
 
 pytestmark = pytest.mark.django_db
 

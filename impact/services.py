@@ -1,0 +1,422 @@
+"""Writes of local data (guide 5.1): periods, identification figures and their breakdowns, and the CSV import.
+
+Each service validates every data rule, runs in a transaction and records who
+did it. The rules: no negative counts, a part is never larger than its whole,
+and periods of the same kind do not overlap within a partnership.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from partnerships.audit import diff, record
+from partnerships.models import Agency
+
+from .models import (
+    BreakdownDimension,
+    IdentificationBreakdown,
+    IdentificationFigure,
+    IdentificationMeasure,
+    LocalDataPeriod,
+    MeasureDataPoint,
+    PeriodKind,
+)
+
+
+def _overlapping_period(period):
+    return (
+        LocalDataPeriod.objects.filter(
+            partnership_id=period.partnership_id, kind=period.kind,
+            start_date__lte=period.end_date, end_date__gte=period.start_date,
+        )
+        .exclude(pk=period.pk)
+        .order_by("start_date")
+        .first()
+    )
+
+
+def _validate_period(period):
+    errors = {}
+    if period.start_date and period.end_date and period.end_date < period.start_date:
+        errors["end_date"] = "The end date must be the same as or after the start date."
+    u16, u18 = period.child_population_under_16, period.child_population_under_18
+    if u16 is not None and u18 is not None and u16 > u18:
+        errors["child_population_under_16"] = "Children under 16 cannot be more than children under 18."
+    if not errors and period.start_date and period.end_date:
+        clash = _overlapping_period(period)
+        if clash is not None:
+            errors["start_date"] = (
+                f"This {period.get_kind_display().lower()} overlaps {clash.label} "
+                f"({clash.start_date:%d %B %Y} to {clash.end_date:%d %B %Y})."
+            )
+    if errors:
+        raise ValidationError(errors)
+    period.full_clean()
+
+
+@transaction.atomic
+def period_create(*, partnership, actor, label, kind, start_date, end_date, child_population_under_16=None,
+                  child_population_under_18=None):
+    """Add a quarter or year of local data for the partnership."""
+    period = LocalDataPeriod(
+        partnership=partnership, label=label.strip(), kind=kind, start_date=start_date, end_date=end_date,
+        child_population_under_16=child_population_under_16, child_population_under_18=child_population_under_18,
+        created_by=actor,
+    )
+    _validate_period(period)
+    period._history_user = actor
+    period.save()
+    record(actor=actor, verb="local_data.period_created", obj=period, partnership=partnership, summary=period.label)
+    return period
+
+
+def _dimension_sums(figure, exclude_pk=None):
+    qs = IdentificationBreakdown.objects.filter(figure=figure)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return {
+        row["dimension"]: (row["counts"] or 0, row["totals"] or 0)
+        for row in qs.values("dimension").annotate(counts=Sum("count"), totals=Sum("total"))
+    }
+
+
+def _validate_figure(figure):
+    errors = {}
+    if figure.count is not None and figure.count < 0:
+        errors["count"] = "The number cannot be negative."
+    if figure.total is not None and figure.total < 0:
+        errors["total"] = "The number cannot be negative."
+    if not errors and figure.total is not None and figure.count is not None and figure.count > figure.total:
+        errors["count"] = f"The number identified ({figure.count:,}) cannot be more than the total ({figure.total:,})."
+    if figure.source_agency_id and figure.source_agency.partnership_id != figure.period.partnership_id:
+        errors["source_agency"] = "Choose an agency of this partnership."
+    if not errors and figure.pk:
+        for dimension, (counts, totals) in _dimension_sums(figure).items():
+            name = BreakdownDimension(dimension).label.lower()
+            if counts > figure.count:
+                errors["count"] = f"The breakdown by {name} already adds up to {counts:,}, more than {figure.count:,}."
+            if figure.total is not None and totals > figure.total:
+                errors["total"] = f"The breakdown by {name} already adds up to {totals:,} of all, more than {figure.total:,}."
+    if errors:
+        raise ValidationError(errors)
+    figure.full_clean()
+
+
+@transaction.atomic
+def figure_record(*, period, actor, measure, count, source_agency, total=None, note=""):
+    """Record (or correct) what agencies identified in a period for one measure."""
+    figure = IdentificationFigure.objects.filter(period=period, measure=measure).first()
+    before = None
+    if figure is None:
+        figure = IdentificationFigure(period=period, measure=measure)
+    else:
+        before = {"count": figure.count, "total": figure.total}
+    figure.count, figure.total, figure.source_agency, figure.note = count, total, source_agency, note
+    figure.entered_by = actor
+    _validate_figure(figure)
+    figure._history_user = actor
+    figure.save()
+    record(
+        actor=actor, verb="local_data.figure_recorded", obj=figure, partnership=period.partnership,
+        summary=f"{period.label}: {figure.get_measure_display()} {count}",
+        changes={"count": [before["count"] if before else None, count], "total": [before["total"] if before else None, total]},
+    )
+    return figure
+
+
+def _validate_breakdown(breakdown):
+    figure = breakdown.figure
+    errors = {}
+    if breakdown.count is not None and breakdown.count < 0:
+        errors["count"] = "The number cannot be negative."
+    if breakdown.total is not None and breakdown.total < 0:
+        errors["total"] = "The number cannot be negative."
+    if not (breakdown.category or "").strip():
+        errors["category"] = "Enter the category, for example Female or 10–15."
+    if errors:
+        raise ValidationError(errors)
+    if breakdown.total is not None and breakdown.count > breakdown.total:
+        errors["count"] = f"The number ({breakdown.count:,}) cannot be more than the category's total ({breakdown.total:,})."
+    if breakdown.count > figure.count:
+        errors["count"] = f"The number ({breakdown.count:,}) cannot be more than the figure it breaks down ({figure.count:,})."
+    elif breakdown.dimension:
+        counts, totals = _dimension_sums(figure, exclude_pk=breakdown.pk).get(breakdown.dimension, (0, 0))
+        if counts + breakdown.count > figure.count:
+            errors["count"] = (
+                f"With this category the breakdown adds up to {counts + breakdown.count:,}, "
+                f"more than the figure it breaks down ({figure.count:,})."
+            )
+        if breakdown.total is not None and figure.total is not None and totals + breakdown.total > figure.total:
+            errors["total"] = (
+                f"With this category the totals add up to {totals + breakdown.total:,}, more than all ({figure.total:,})."
+            )
+    if breakdown.total is not None and figure.total is None:
+        errors["total"] = "Record the figure's total first: a category's total is part of it."
+    if errors:
+        raise ValidationError(errors)
+    breakdown.full_clean()
+
+
+@transaction.atomic
+def breakdown_record(*, figure, actor, dimension, category, count, total=None):
+    """Record (or correct) one category of a figure's breakdown by gender, age band or ethnicity group."""
+    category = (category or "").strip()
+    breakdown = IdentificationBreakdown.objects.filter(figure=figure, dimension=dimension, category=category).first()
+    if breakdown is None:
+        breakdown = IdentificationBreakdown(figure=figure, dimension=dimension, category=category)
+    breakdown.count, breakdown.total = count, total
+    _validate_breakdown(breakdown)
+    breakdown.save()
+    record(
+        actor=actor, verb="local_data.breakdown_recorded", obj=breakdown, partnership=figure.period.partnership,
+        summary=f"{figure.period.label}: {figure.get_measure_display()}, {breakdown.get_dimension_display()} "
+        f"{category} {count}",
+    )
+    return breakdown
+
+
+# The CSV import. One row per figure, or per category of a figure's breakdown
+# (when `dimension` and `category` are filled in). All rows are applied, or none.
+
+CSV_COLUMNS = (
+    "period", "period_kind", "start_date", "end_date", "children_under_16", "children_under_18",
+    "measure", "dimension", "category", "count", "total", "source_agency", "note",
+)
+MAX_IMPORT_ROWS = 2000
+
+
+@dataclass
+class ImportRow:
+    number: int
+    values: dict
+    errors: list = field(default_factory=list)
+
+    @property
+    def cells(self):
+        return [self.values.get(column, "") for column in CSV_COLUMNS]
+
+    @property
+    def is_breakdown(self):
+        return bool(self.values.get("dimension") or self.values.get("category"))
+
+
+@dataclass
+class ImportResult:
+    rows: list
+    errors: list  # [(row number, message)]; row number 1 is the header
+    applied: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _int(value, name, required):
+    value = (value or "").strip().replace(",", "")
+    if not value:
+        if required:
+            raise ValueError(f"{name} is missing")
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} cannot be negative")
+    return number
+
+
+def _date(value, name):
+    value = (value or "").strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date like 2025-04-01, not {value!r}") from None
+
+
+def _choice(value, choices, name):
+    value = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if value not in choices.values:
+        raise ValueError(f"{name} must be one of {', '.join(choices.values)}, not {value!r}")
+    return value
+
+
+def _agency(partnership, value, agencies):
+    key = (value or "").strip().lower()
+    if not key:
+        raise ValueError("source_agency is missing")
+    agency = agencies.get(key)
+    if agency is None:
+        raise ValueError(f"no agency of this partnership is called {value.strip()!r}")
+    return agency
+
+
+def _messages(error):
+    if hasattr(error, "error_dict"):
+        return [f"{name}: {message}" if name != "__all__" else message
+                for name, messages in error.message_dict.items() for message in messages]
+    return list(error.messages)
+
+
+def parse_csv(text):
+    """The rows of the file with their row numbers, or a list of errors about its shape."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("period", "measure", "count", "source_agency") if c not in headers]
+    if missing:
+        return [], [(1, f"The header row lacks the column(s): {', '.join(missing)}.")]
+    unknown = [h for h in headers if h not in CSV_COLUMNS]
+    if unknown:
+        return [], [(1, f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(CSV_COLUMNS)}.")]
+    reader.fieldnames = headers
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_IMPORT_ROWS:
+            return [], [(number, f"The file has more than {MAX_IMPORT_ROWS} rows; split it.")]
+        values = {k: (v or "").strip() for k, v in raw.items() if k}
+        if any(values.values()):
+            rows.append(ImportRow(number=number, values=values))
+    if not rows:
+        return [], [(1, "The file has no rows of data.")]
+    return rows, []
+
+
+def _import_row(row, partnership, actor, agencies, periods):
+    v = row.values
+    label = v.get("period", "")
+    if not label:
+        raise ValueError("period is missing")
+    period = periods.get(label.lower())
+    if period is None:
+        period = LocalDataPeriod.objects.filter(partnership=partnership, label__iexact=label).first()
+    if period is None:
+        if not v.get("start_date") or not v.get("end_date"):
+            raise ValueError(f"period {label!r} is new: give its period_kind, start_date and end_date")
+        period = period_create(
+            partnership=partnership, actor=actor, label=label,
+            kind=_choice(v.get("period_kind") or "year", PeriodKind, "period_kind"),
+            start_date=_date(v.get("start_date"), "start_date"), end_date=_date(v.get("end_date"), "end_date"),
+            child_population_under_16=_int(v.get("children_under_16"), "children_under_16", False),
+            child_population_under_18=_int(v.get("children_under_18"), "children_under_18", False),
+        )
+    elif v.get("start_date") and _date(v["start_date"], "start_date") != period.start_date:
+        raise ValueError(f"period {label!r} already exists and starts on {period.start_date:%Y-%m-%d}")
+    measure = _choice(v.get("measure"), IdentificationMeasure, "measure")
+    count = _int(v.get("count"), "count", True)
+    total = _int(v.get("total"), "total", False)
+    if row.is_breakdown:
+        figure = IdentificationFigure.objects.filter(period=period, measure=measure).first()
+        if figure is None:
+            raise ValueError(f"there is no {measure} figure for {label} to break down: add its row first")
+        breakdown_record(
+            figure=figure, actor=actor, dimension=_choice(v.get("dimension"), BreakdownDimension, "dimension"),
+            category=v.get("category", ""), count=count, total=total,
+        )
+    else:
+        figure_record(
+            period=period, actor=actor, measure=measure, count=count, total=total,
+            source_agency=_agency(partnership, v.get("source_agency"), agencies), note=v.get("note", ""),
+        )
+    # Remembered only once the row has succeeded: a refused row's new period is rolled back with it.
+    periods[label.lower()] = period
+
+
+def local_data_import(*, partnership, actor, text, apply=False):
+    """Check every row of a CSV file of local data and, when `apply` and no row is refused, save them all.
+
+    The rows run through the same services as the forms, figures before the
+    breakdowns that refer to them, inside one transaction that is rolled back
+    when any row is refused or when only a preview is asked for.
+    """
+    rows, errors = parse_csv(text)
+    if errors:
+        return ImportResult(rows=[], errors=errors)
+    agencies = {}
+    for agency in Agency.objects.filter(partnership=partnership):
+        agencies[agency.name.lower()] = agency
+        if agency.short_name:
+            agencies.setdefault(agency.short_name.lower(), agency)
+    periods = {}
+    ordered = sorted(rows, key=lambda r: (r.is_breakdown, r.number))
+    try:
+        with transaction.atomic():
+            for row in ordered:
+                try:
+                    with transaction.atomic():
+                        _import_row(row, partnership, actor, agencies, periods)
+                except ValueError as error:
+                    row.errors.append(str(error))
+                except ValidationError as error:
+                    row.errors.extend(_messages(error))
+            errors = sorted((row.number, message) for row in rows for message in row.errors)
+            if errors or not apply:
+                raise _Rollback
+            record(
+                actor=actor, verb="local_data.imported", partnership=partnership,
+                summary=f"{len(rows)} rows of local data imported",
+            )
+    except _Rollback:
+        return ImportResult(rows=rows, errors=errors, applied=False)
+    return ImportResult(rows=rows, errors=[], applied=True)
+
+
+# -- measure data points --------------------------------------------------------
+
+# The earliest period end accepted, and how far ahead of today one may end (a year just begun).
+DATA_POINT_EARLIEST = date(2000, 1, 1)
+DATA_POINT_MAX_AHEAD_DAYS = 366
+
+
+def _check_period_end(period_end):
+    if period_end is None:
+        return
+    if period_end < DATA_POINT_EARLIEST:
+        raise ValidationError({"period_end": f"Enter a period end date on or after {DATA_POINT_EARLIEST:%d %B %Y}."})
+    if period_end > timezone.localdate() + timedelta(days=DATA_POINT_MAX_AHEAD_DAYS):
+        raise ValidationError({"period_end": "Enter a period end date no more than a year from today."})
+
+
+@transaction.atomic
+def data_point_record(*, measure, actor, period_label, period_end, value, note=""):
+    """Record a measure's value for a period, or correct it when that period end already has one.
+
+    Allowed whatever the strategy's status: data points are monitoring, not drafting."""
+    _check_period_end(period_end)
+    point = MeasureDataPoint.objects.select_for_update().filter(measure=measure, period_end=period_end).first()
+    created = point is None
+    if created:
+        point = MeasureDataPoint(measure=measure, period_end=period_end)
+        before = {}
+    else:
+        before = {name: getattr(point, name) for name in ("period_label", "value", "note")}
+    point.period_label = (period_label or "").strip()
+    point.value = value
+    point.note = (note or "").strip()
+    point.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    point.entered_at = timezone.now()
+    point.full_clean()
+    point._history_user = actor
+    point.save()
+    record(
+        actor=actor, verb="measure_data.recorded" if created else "measure_data.corrected", obj=point,
+        summary=f"{measure.indicator[:200]} – {point}",
+        changes=diff(point, ("period_label", "value", "note"), before) if not created else {},
+    )
+    return point
+
+
+@transaction.atomic
+def data_point_delete(*, point, actor):
+    """Remove a data point entered in error."""
+    record(actor=actor, verb="measure_data.deleted", obj=point, summary=f"{point.measure.indicator[:200]} – {point}")
+    point._history_user = actor
+    point.delete()

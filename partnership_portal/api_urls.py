@@ -1,0 +1,15 @@
+"""The REST API's router: one line for each resource, whichever app serves it."""
+from rest_framework.routers import DefaultRouter
+
+from actionplan.api import ActionViewSet, StrategyViewSet
+from partnerships.api import PartnershipViewSet
+from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet
+
+router = DefaultRouter()
+router.register("partnerships", PartnershipViewSet, basename="api-partnership")
+router.register("strategies", StrategyViewSet, basename="api-strategy")
+router.register("aims", StrategicAimViewSet, basename="api-aim")
+router.register("outcomes", IntendedOutcomeViewSet, basename="api-outcome")
+router.register("actions", ActionViewSet, basename="api-action")
+
+urlpatterns = router.urls

@@ -1,0 +1,217 @@
+"""Charts drawn on the server as SVG with pygal, each with its text alternative.
+
+A chart is an SVG with a <title> and <desc>, no script and no external
+reference, plus the same data as a table. Pages embed it as an <img> of a
+data: URL: pygal styles its SVG with an inline <style> element, which the
+page's style-src 'self' policy would refuse if the SVG were inlined, whereas
+an image is its own document in which no script can run. The PDF export
+embeds the same image, so the page and the document show the same chart.
+"""
+import base64
+import hashlib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import pygal
+from pygal.style import Style
+
+SVG_NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+# GOV.UK palette colours, chosen to stay distinguishable for most colour-blind readers.
+PORTAL_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#0b0c0c",
+    foreground_strong="#0b0c0c",
+    foreground_subtle="#505a5f",
+    font_family="Arial, Helvetica, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    title_font_size=18,
+    value_font_size=12,
+    colors=("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840", "#912b88"),
+)
+
+# The estimate stands apart from what agencies identified (light, like the iceberg below the
+# waterline), light enough for the black value printed on it to stay readable.
+ESTIMATE_COLOUR = "#9fc3e4"
+IDENTIFIED_COLOUR = "#1d70b8"
+
+STATUS_COLOURS = {
+    "not_started": "#505a5f",
+    "on_track": "#1d70b8",
+    "at_risk": "#f47738",
+    "off_track": "#d4351c",
+    "completed": "#00703c",
+    "cancelled": "#b1b4b6",
+}
+
+
+@dataclass
+class Chart:
+    """An SVG chart and its text alternative: title, description and the data as a table."""
+
+    title: str
+    description: str
+    svg: str
+    caption: str
+    headers: list
+    rows: list = field(default_factory=list)
+
+    @property
+    def data_uri(self):
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+def _config(**overrides):
+    config = {
+        "style": PORTAL_STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "width": 800,
+        "height": 420,
+        "print_values": False,
+        "legend_at_bottom": True,
+        "truncate_legend": -1,
+        "truncate_label": -1,
+        "explicit_size": False,
+    }
+    config.update(overrides)
+    return config
+
+
+def _finish(chart, title, description):
+    """Render a pygal chart to SVG text with <title> and <desc> first and no script or comments."""
+    # pygal names each chart with a random id; one derived from the content keeps the same chart
+    # byte-for-byte the same, so an export's fingerprint changes only when its data do.
+    chart.uuid = hashlib.sha256(f"{title}\n{description}".encode()).hexdigest()[:32]
+    root = chart.render_tree()
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag is ET.Comment or child.tag in ("script", f"{{{SVG_NS}}}script"):
+                parent.remove(child)
+    desc = ET.Element("desc")
+    desc.text = description
+    title_el = ET.Element("title")
+    title_el.text = title
+    root.insert(0, desc)
+    root.insert(0, title_el)
+    root.set("role", "img")
+    return ET.tostring(root, encoding="unicode")
+
+
+def bar_chart(*, title, description, labels, series, horizontal=False, stacked=False, colours=None, caption=None,
+              label_header="", y_title=None, bar_colours=None):
+    """A bar chart of `series` [(name, [value per label])] over `labels`, with its data table.
+
+    `bar_colours`, one per label, colours the bars of a single series one by one.
+    """
+    kind = {
+        (False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
+        (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar,
+    }[(horizontal, stacked)]
+    style = PORTAL_STYLE
+    if colours:
+        style = Style(**{**_style_dict(), "colors": tuple(colours)})
+    chart = kind(**_config(style=style, title=title, y_title=y_title, print_values=not stacked))
+    chart.x_labels = labels
+    for name, values in series:
+        if bar_colours:
+            values = [{"value": v, "color": c} for v, c in zip(values, bar_colours)]
+        chart.add(name, list(values))
+    rows = [[label, *[values[i] for _, values in series]] for i, label in enumerate(labels)]
+    return Chart(
+        title=title, description=description, svg=_finish(chart, title, description),
+        caption=caption or title, headers=[label_header, *[name for name, _ in series]], rows=rows,
+    )
+
+
+def _style_dict():
+    return {name: getattr(PORTAL_STYLE, name) for name in (
+        "background", "plot_background", "foreground", "foreground_strong", "foreground_subtle", "font_family",
+        "label_font_size", "major_label_font_size", "legend_font_size", "title_font_size", "value_font_size",
+    )}
+
+
+def line_chart(*, title, description, labels, series, caption=None, label_header="", y_title=None):
+    """A line chart of `series` [(name, [value or None per label])] over `labels`, with its data table."""
+    chart = pygal.Line(**_config(title=title, y_title=y_title, show_dots=True, dots_size=4, allow_interruptions=True))
+    chart.x_labels = labels
+    for name, values in series:
+        chart.add(name, list(values))
+    rows = [[label, *[values[i] for _, values in series]] for i, label in enumerate(labels)]
+    return Chart(
+        title=title, description=description, svg=_finish(chart, title, description),
+        caption=caption or title, headers=[label_header, *[name for name, _ in series]], rows=rows,
+    )
+
+
+def prevalence_gap_chart(*, period_label, estimate, figures, source):
+    """The 'tip of the iceberg': the estimate against each identification figure.
+
+    `figures` is a list of (label, count, sentence) in the order agencies meet children.
+    """
+    labels = ["Estimated to be sexually abused before 16", *[label for label, _, _ in figures]]
+    values = [estimate, *[count for _, count, _ in figures]]
+    sentences = " ".join(sentence for _, _, sentence in figures)
+    description = (
+        f"{period_label}: an estimated {estimate:,} children are sexually abused before 16, against "
+        + "; ".join(f"{label}: {count:,}" for label, count, _ in figures)
+        + f". {sentences} Estimate: {source}"
+    )
+    return bar_chart(
+        title=f"The prevalence gap, {period_label}", description=description, labels=labels,
+        series=[("Children", values)], horizontal=True, caption=f"Estimate and identification, {period_label}",
+        label_header="Measure", bar_colours=[ESTIMATE_COLOUR] + [IDENTIFIED_COLOUR] * len(figures),
+    )
+
+
+def identification_trend_chart(*, period_labels, series):
+    """Each identification figure over the periods; `series` is [(label, [count or None per period])]."""
+    description = "Children identified by period. " + " ".join(
+        f"{name}: " + ", ".join(f"{p} {'not recorded' if v is None else f'{v:,}'}" for p, v in zip(period_labels, values))
+        + "."
+        for name, values in series
+    )
+    return line_chart(
+        title="Identification of child sexual abuse over time", description=description, labels=period_labels,
+        series=series, label_header="Period",
+    )
+
+
+def status_chart(*, title, groups, statuses, caption=None, label_header=""):
+    """Actions by status per group (aim or agency).
+
+    `groups` is [(label, {status: count})]; `statuses` is [(status, label)] in display order.
+    """
+    labels = [label for label, _ in groups]
+    series = [(status_label, [counts.get(status, 0) for _, counts in groups]) for status, status_label in statuses]
+    description = " ".join(
+        f"{label}: " + ", ".join(f"{counts.get(s, 0)} {sl.lower()}" for s, sl in statuses) + "."
+        for label, counts in groups
+    )
+    return bar_chart(
+        title=title, description=description, labels=labels, series=series, horizontal=True, stacked=True,
+        colours=[STATUS_COLOURS.get(status, "#505a5f") for status, _ in statuses], caption=caption,
+        label_header=label_header,
+    )
+
+
+def progress_over_time_chart(*, snapshots, statuses):
+    """Actions by status on each snapshot date.
+
+    `snapshots` is [{"date": date, "counts": {status: count}}] in date order, as kept each night.
+    """
+    labels = [s["date"].strftime("%d %b %Y") for s in snapshots]
+    series = [(label, [s["counts"].get(status, 0) for s in snapshots]) for status, label in statuses]
+    description = " ".join(
+        f"{d}: " + ", ".join(f"{s['counts'].get(st, 0)} {sl.lower()}" for st, sl in statuses) + "."
+        for d, s in zip(labels, snapshots)
+    )
+    return bar_chart(
+        title="Plan progress over time", description=description, labels=labels, series=series, stacked=True,
+        colours=[STATUS_COLOURS.get(status, "#505a5f") for status, _ in statuses], label_header="Date",
+    )

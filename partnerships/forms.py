@@ -1,0 +1,115 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django import forms
+
+_DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+def _name_required_messages(form):
+    """Replace "This field is required." with a message that names the field, as the error summary lists
+    messages without their labels: "Enter the title", "Select the lead agency"."""
+    for name, field in form.fields.items():
+        if str(field.error_messages.get("required", "")) != _DEFAULT_REQUIRED:
+            continue
+        label = str(field.label or name.replace("_", " ")).split(" (")[0].strip().rstrip(":")
+        if not label:
+            continue
+        choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField))
+        field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label[0].lower() + label[1:]}"
+
+
+class PortalFormMixin:
+    """GOV.UK Design System rendering for every form: labels, hints, errors beside fields, error summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.make_helper()
+
+    def make_helper(self):
+        """(Re)build the crispy layout; call again after adding fields in a subclass's __init__."""
+        _name_required_messages(self)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    pass
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    pass
+
+
+def apply_validation_error(form, error):
+    """Show a service's ValidationError on the form, next to each field it names."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class AuditLogFilterForm(PortalForm):
+    """Filters for the audit log page; every field is optional."""
+
+    kind = forms.ChoiceField(label="Kind of event", required=False)
+    verb = forms.CharField(label="Event name contains", required=False, max_length=80)
+    actor = forms.ModelChoiceField(label="Person", required=False, queryset=None, empty_label="Anyone")
+    date_from = forms.DateField(label="From (YYYY-MM-DD)", required=False)
+    date_to = forms.DateField(label="To (YYYY-MM-DD)", required=False)
+
+    def __init__(self, *args, partnership, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from .models import AuditEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any"), *AuditEvent.Kind.choices]
+        self.fields["actor"].queryset = get_user_model().objects.filter(memberships__partnership=partnership)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data
+
+
+class TwoFactorCodeForm(PortalForm):
+    """One code: the 6 digits an authenticator app shows, or (when signing in) a recovery code."""
+
+    code = forms.CharField(label="Code", max_length=20, error_messages={"required": "Enter the code"})
+
+    def __init__(self, *args, recovery=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"})
+        if recovery:
+            field.help_text = "The 6-digit code your authenticator app shows, or one of your recovery codes."
+        else:
+            field.help_text = "The 6-digit code your authenticator app shows now."
+            field.widget.attrs["inputmode"] = "numeric"
+        self.make_helper()
+
+
+class TwoFactorRequirementForm(PortalForm):
+    require_two_factor = forms.BooleanField(
+        label="Require two-step verification of business managers and independent scrutineers",
+        required=False,
+        help_text="Those who have not set it up are signed out now and asked to set it up when they next sign in.",
+    )
+
+
+class DateField(DateInputField):
+    """The GOV.UK day, month and year date field, with the Design System's message for a date that
+    does not exist (31 April, 29 February in a common year) instead of Python's."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "The date must be a real date, for example 27 3 2026", code="invalid_date"
+            ) from None
