@@ -4,9 +4,7 @@ A manager opens a round (the strategy goes into review), invites members of the 
 account and people outside the group by email. Outside reviewers answer through a secret link: the
 token is sent once and only its SHA-256 is stored, so a copy of the database cannot be used to answer.
 """
-import hashlib
 import logging
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,15 +14,12 @@ from django.utils import timezone
 
 from partnerships.audit import record
 from partnerships.models import Membership, Role, SuccessCriterion
+from partnerships.secret_links import new_token, token_hash
 from strategy.models import EDITABLE_STATUSES, Strategy, StrategyStatus
 
 from .models import ReviewComment, ReviewInvitation, ReviewRating, ReviewRound, ReviewRoundStatus
 
 logger = logging.getLogger(__name__)
-
-
-def token_hash(token):
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _require_open(review_round):
@@ -142,9 +137,9 @@ def review_invite_outside(*, review_round, actor, name, email, organisation="", 
     email = email.strip().lower()
     if ReviewInvitation.objects.filter(round=review_round, user__isnull=True, email=email).exists():
         raise ValidationError({"email": "This person has already been invited to this round."})
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     invitation = ReviewInvitation(
-        round=review_round, name=name, email=email, organisation=organisation, token_hash=token_hash(token),
+        round=review_round, name=name, email=email, organisation=organisation, token_hash=hashed,
         invited_by=actor,
     )
     invitation.full_clean()

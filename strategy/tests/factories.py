@@ -6,9 +6,9 @@ from factory.django import DjangoModelFactory
 
 from exports.models import StrategyExport
 from impact.models import IdentificationBreakdown, IdentificationFigure, LocalDataPeriod, MeasureDataPoint
+from partnerships.secret_links import token_hash
 from partnerships.tests.factories import AgencyFactory, PartnershipFactory, UserFactory
 from reviews.models import ReviewComment, ReviewInvitation, ReviewRound
-from reviews.services import token_hash
 from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim, Strategy
 
 

@@ -36,6 +36,7 @@ from partnerships.models import (
     User,
 )
 from partnerships.reference import load_reference_data
+from partnerships.secret_links import token_hash
 from reviews.models import ReviewInvitation
 from reviews.services import (
     review_comment_add,
@@ -44,7 +45,6 @@ from reviews.services import (
     review_respond,
     review_round_close,
     review_round_open,
-    token_hash,
 )
 from strategy.models import GovernanceKind, Measure, SectionKind
 from strategy.services import (
