@@ -1,7 +1,7 @@
 """Every benchmark in one run: `make benchmarks` (needs PostgreSQL in BENCH_DATABASE_URL or DATABASE_URL).
 
-Generates (once, kept in the database) a partnership with 1,000 actions, 10,000 updates and 20 audits
-and one with 100 actions for comparison, then prints the server time of the main pages, the PDF
+Generates (once, kept in the database) partnerships with 100, 1,000 and 2,000 actions (10 updates per
+action) and 20 audits each, then prints the server time of the main pages, the PDF
 export time, and the API's throughput beside a bare Django view. Figures only: nothing here is a
 test, and the targets are reported, not asserted.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import setup_django  # noqa: E402
 
-SIZES = (100, 1000)
+SIZES = (100, 1000, 2000)
 
 
 def main():
