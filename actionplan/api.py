@@ -163,16 +163,21 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return response
 
 
-    @extend_schema(responses={200: ActionUpdateSerializer(many=True)}, filters=False)
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: ActionUpdateSerializer(many=True), 304: NOT_MODIFIED},
+                   filters=False)
     @api_action(detail=True, methods=["get"], filterset_class=None)
     def updates(self, request, pk=None):
         """The action's timeline of updates, newest first."""
-        action = self.get_object()
-        updates = ActionUpdate.objects.filter(action=action).select_related("author", "action").order_by(
-            "-created_at", "-id"
-        )
-        page = self.paginate_queryset(updates)
-        return self.get_paginated_response(ActionUpdateSerializer(page, many=True).data)
+
+        def build():
+            action = self.get_object()
+            updates = ActionUpdate.objects.filter(action=action).select_related("author", "action").order_by(
+                "-created_at", "-id"
+            )
+            page = self.paginate_queryset(updates)
+            return self.get_paginated_response(ActionUpdateSerializer(page, many=True).data).data
+
+        return conditional_json(request, _list_etag(request, "action-updates"), build)
 
 
 class ActionUpdateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -227,11 +232,17 @@ class ProgressFiguresSerializer(serializers.Serializer):
 
 class AimProgressSerializer(ProgressFiguresSerializer):
     aim = serializers.IntegerField(source="aim.pk")
+    aim_number = serializers.IntegerField(source="aim.number")
+    aim_title = serializers.CharField(source="aim.title")
+    # The first names of the label fields, kept for clients written against them.
     number = serializers.IntegerField(source="aim.number")
     title = serializers.CharField(source="aim.title")
 
 
 class AgencyProgressSerializer(ProgressFiguresSerializer):
+    lead_agency = serializers.IntegerField(source="agency.pk")
+    lead_agency_name = serializers.CharField(source="agency.name")
+    # The first names, kept for clients written against them.
     agency = serializers.IntegerField(source="agency.pk")
     name = serializers.CharField(source="agency.name")
 

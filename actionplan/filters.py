@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnerships import access
 from partnerships.models import Agency, CoreComponent, Recommendation
-from strategy.models import StrategicAim
+from strategy.models import IntendedOutcome, StrategicAim
 from strategy.selectors import strategies_visible_to_user
 
 from .models import CLOSED_STATUSES, ActionStatus
@@ -67,6 +67,7 @@ class ActionFilter(django_filters.FilterSet):
     strategy = django_filters.NumberFilter(field_name="strategy_id", label="Strategy id")
     aim = django_filters.ModelChoiceFilter(field_name="outcome__aim", queryset=StrategicAim.objects.none(),
                                            label="Strategic aim")
+    outcome = django_filters.ModelChoiceFilter(queryset=IntendedOutcome.objects.none(), label="Intended outcome")
     lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), label="Lead agency")
     status = _StatusFilter(choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple)
     core_component = django_filters.ModelChoiceFilter(
@@ -92,12 +93,16 @@ class ActionFilter(django_filters.FilterSet):
         if strategy is not None:
             self.filters.pop("strategy")
             self.filters.pop("updated_since")
+            self.filters.pop("outcome")  # the plan page groups by outcome already
             self.filters["aim"].queryset = strategy.aims.all()
             self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
         elif request is not None:
             partnership_ids = list(access.memberships_of(request.user))
             self.filters["aim"].queryset = StrategicAim.objects.filter(
                 strategy__in=strategies_visible_to_user(request.user)
+            )
+            self.filters["outcome"].queryset = IntendedOutcome.objects.filter(
+                aim__strategy__in=strategies_visible_to_user(request.user)
             )
             self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id__in=partnership_ids)
 

@@ -32,7 +32,7 @@ def test_it_names_every_related_record_by_id_with_its_label_and_the_filters_take
         "outcome_reference": side.outcome.reference, "lead_agency": side.lead_agency.pk,
         "lead_agency_name": side.lead_agency.name,
     }
-    for name in ("aim", "lead_agency", "strategy"):
+    for name in ("aim", "outcome", "lead_agency", "strategy"):
         found = api.get("/api/v1/actions/", {name: row[name]}).json()["results"]
         assert [r["id"] for r in found] == [side.action.pk], name
 
@@ -262,7 +262,9 @@ def test_adding_editing_and_deleting_actions_are_never_served_stale(world, api_c
     from strategy.services import aim_update
 
     aim_update(aim=side.aim, actor=manager, title="Children are safer at school")
-    assert _progress(api, side.strategy).json()["by_aim"][0]["title"] == "Children are safer at school"
+    progress = _progress(api, side.strategy).json()
+    assert progress["by_aim"][0]["aim_title"] == progress["by_aim"][0]["title"] == "Children are safer at school"
+    assert progress["by_agency"][0]["lead_agency"] == side.lead_agency.pk
 
 
 def test_a_new_version_changes_the_list_etag_but_not_the_old_plans_progress(world, api_client_for):

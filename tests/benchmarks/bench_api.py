@@ -47,7 +47,7 @@ def parse_ms(value):
 def with_wrk(url, token, headers=()):
     extra = [arg for name, value in headers for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency",
+        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "10s",
          "-H", f"Authorization: Token {token}", *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
@@ -117,7 +117,7 @@ def run(root, partnerships):
             ):
                 rps, p50, p99 = load(base + path, token, headers)
                 results[label] = (rps, p50, p99)
-                print(f"{label:44} {rps:8.0f} {p50:8.1f} {p99:8.1f}  {rps / bare[0]:.2f}")
+                print(f"{label:44} {rps:8.0f} {p50:8.1f} {p99:8.1f}  {rps / bare[0] if bare[0] else float('nan'):.2f}")
     finally:
         process.terminate()
         process.wait(timeout=20)
