@@ -118,6 +118,16 @@ def world(db):
     return SimpleNamespace(own=build_side("Ashvale"), other=build_side("Brookfield"))
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: answers cached by one test are never read by another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api_client_for():
     def make(user):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnerships import access
 from partnerships.models import Agency, CoreComponent, Recommendation
-from strategy.models import StrategicAim
+from strategy.models import IntendedOutcome, StrategicAim
 from strategy.selectors import strategies_visible_to_user
 
 from .models import CLOSED_STATUSES, ActionStatus
@@ -67,6 +67,7 @@ class ActionFilter(django_filters.FilterSet):
     strategy = django_filters.NumberFilter(field_name="strategy_id", label="Strategy id")
     aim = django_filters.ModelChoiceFilter(field_name="outcome__aim", queryset=StrategicAim.objects.none(),
                                            label="Strategic aim")
+    outcome = django_filters.ModelChoiceFilter(queryset=IntendedOutcome.objects.none(), label="Intended outcome")
     lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), label="Lead agency")
     status = _StatusFilter(choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple)
     core_component = django_filters.ModelChoiceFilter(
@@ -78,6 +79,10 @@ class ActionFilter(django_filters.FilterSet):
     )
     overdue = _YesNoFilter(method="filter_overdue", label="Overdue", widget=_yes_no())
     stale = _YesNoFilter(method="filter_stale", label="No recent update", widget=_yes_no())
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed since",
+        help_text="Only actions changed at or after this time (ISO 8601, for example 2026-05-01T09:00:00Z).",
+    )
     due_within = django_filters.NumberFilter(
         method="filter_due_within", label="Due within (days)", min_value=0, max_value=3660,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3", "inputmode": "numeric"}),
@@ -87,12 +92,17 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         if strategy is not None:
             self.filters.pop("strategy")
+            self.filters.pop("updated_since")
+            self.filters.pop("outcome")  # the plan page groups by outcome already
             self.filters["aim"].queryset = strategy.aims.all()
             self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
         elif request is not None:
             partnership_ids = list(access.memberships_of(request.user))
             self.filters["aim"].queryset = StrategicAim.objects.filter(
                 strategy__in=strategies_visible_to_user(request.user)
+            )
+            self.filters["outcome"].queryset = IntendedOutcome.objects.filter(
+                aim__strategy__in=strategies_visible_to_user(request.user)
             )
             self.filters["lead_agency"].queryset = Agency.objects.filter(partnership_id__in=partnership_ids)
 
@@ -113,3 +123,19 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(
             completion_date__gte=today, completion_date__lte=today + timedelta(days=int(value))
         ).exclude(status__in=CLOSED_STATUSES)
+
+
+class ActionUpdateFilter(django_filters.FilterSet):
+    """Filter updates by strategy, action and time: the records a polling client has not yet read."""
+
+    strategy = django_filters.NumberFilter(field_name="action__strategy_id", label="Strategy id")
+    action = django_filters.NumberFilter(field_name="action_id", label="Action id")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label="Recorded since",
+        help_text="Only updates recorded at or after this time (ISO 8601, for example 2026-05-01T09:00:00Z).",
+    )
+
+
+class ProgressSnapshotFilter(django_filters.FilterSet):
+    strategy = django_filters.NumberFilter(field_name="strategy_id", label="Strategy id")
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From this day (YYYY-MM-DD)")

@@ -138,6 +138,10 @@ class ProgressSnapshot(models.Model):
     completed_percent = models.FloatField()
     overdue = models.PositiveIntegerField()
     stale = models.PositiveIntegerField()
+    # The same figures per aim and per lead agency, keyed by the aim's or agency's id (as text, JSON's keys):
+    # {"12": {"total": 5, "by_status": {...}, "completed_percent": 20.0, "overdue": 1, "stale": 0}}.
+    by_aim = models.JSONField(default=dict, blank=True)
+    by_agency = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -25,6 +25,43 @@ def actions_visible_to_user(user):
 
 
 
+def plan_state_of(strategy_id):
+    """(partnership id, status, plan version, created at) of one strategy, or None when there is none: one query
+    by key. The creation time makes the state unique to this row even if a database is rebuilt under a cache
+    that outlives it."""
+    from strategy.models import Strategy
+
+    return Strategy.objects.filter(pk=strategy_id).values_list(
+        "partnership_id", "status", "plan_version", "created_at"
+    ).first()
+
+
+def plan_states_visible_to_user(user):
+    """(id, status, plan version) of every strategy the user may read: together they name the state of every
+    action, update and snapshot the user may read. One query on the partnership index."""
+    from strategy.selectors import strategies_visible_to_user
+
+    return tuple(
+        strategies_visible_to_user(user).order_by("id").values_list("id", "status", "plan_version", "created_at")
+    )
+
+
+def updates_visible_to_user(user):
+    """Every update to an action the user may read (for the API and the feeds)."""
+    from .models import ActionUpdate
+
+    return access.scope_for_user(ActionUpdate.objects.all(), user, partnership="action__strategy__partnership_id",
+                                 strategy_status="action__strategy__status")
+
+
+def snapshots_visible_to_user(user):
+    """The progress snapshots of every strategy the user may read."""
+    from .models import ProgressSnapshot
+
+    return access.scope_for_user(ProgressSnapshot.objects.all(), user, partnership="strategy__partnership_id",
+                                 strategy_status="strategy__status")
+
+
 def _stale_before():
     return timezone.now() - timedelta(days=settings.ACTION_STALE_AFTER_DAYS)
 
@@ -44,6 +81,16 @@ def stale_q():
 
 def with_list_relations(qs):
     return qs.select_related("lead_agency", "outcome__aim", "core_component").prefetch_related("recommendations")
+
+
+def with_latest_note(qs):
+    """Annotate each action with `latest_note`: the narrative of its newest update (empty when none)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import ActionUpdate
+
+    newest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-id").values("narrative")[:1]
+    return qs.annotate(latest_note=Subquery(newest))
 
 
 def with_table_relations(qs):
@@ -193,6 +240,38 @@ def strategy_progress(actions_qs, strategy):
         for agency in Agency.objects.filter(pk__in=list(by_agency)).order_by("name")
     ]
     return {"overall": progress_summary(actions_qs), "aims": aims, "agencies": agencies}
+
+
+def _trend_point(day, figures):
+    return {"date": day, "total": figures["total"], "completed_percent": figures["completed_percent"],
+            "overdue": figures["overdue"], "stale": figures["stale"], "by_status": figures["by_status"]}
+
+
+def strategy_trend(strategy, since=None):
+    """The strategy's nightly snapshots, oldest first: overall, per aim (every aim of the strategy) and per lead
+    agency (those with a figure on any day). In three queries."""
+    from partnerships.models import Agency
+
+    snapshots = strategy.progress_snapshots.order_by("date")
+    if since is not None:
+        snapshots = snapshots.filter(date__gte=since)
+    snapshots = list(snapshots)
+    agency_ids = sorted({int(pk) for s in snapshots for pk in s.by_agency})
+    return {
+        "strategy": strategy.pk,
+        "points": [_trend_point(s.date, s.__dict__) for s in snapshots],
+        "by_aim": [
+            {"aim": aim.pk, "aim_number": aim.number, "aim_title": aim.title,
+             "points": [_trend_point(s.date, s.by_aim[str(aim.pk)]) for s in snapshots if str(aim.pk) in s.by_aim]}
+            for aim in strategy.aims.order_by("number")
+        ],
+        "by_agency": [
+            {"lead_agency": agency.pk, "lead_agency_name": agency.name,
+             "points": [_trend_point(s.date, s.by_agency[str(agency.pk)]) for s in snapshots
+                        if str(agency.pk) in s.by_agency]}
+            for agency in Agency.objects.filter(pk__in=agency_ids).order_by("name")
+        ],
+    }
 
 
 def progress_trend(strategy, limit=90):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
+from strategy.services import plan_changed
 
 from .models import Action, ActionStatus, ActionUpdate, ProgressSnapshot, ReminderKind, ReminderLog, reference_sort_key
 
@@ -93,6 +94,7 @@ def action_create(
     if supporting_agencies:
         action.supporting_agencies.set(supporting_agencies)
     record(actor=actor, verb="action.created", obj=action, partnership=strategy.partnership, summary=str(action))
+    plan_changed(strategy.pk)
     return action
 
 
@@ -142,6 +144,7 @@ def action_update_progress(
         summary=f"{current.reference}: {current.get_status_display()}, {progress}%",
         changes={"status": [status_from, status], "progress": [progress_from, progress]},
     )
+    plan_changed(current.strategy_id)
     return update
 
 
@@ -207,6 +210,7 @@ def action_edit(*, action, actor, expected_version=None, recommendations=None, s
     current.save(update_fields=update_fields)
     record(actor=actor, verb="action.edited", obj=current, partnership=current.strategy.partnership,
            summary=str(current), changes=changes)
+    plan_changed(current.strategy_id)
     return current, date_warnings(current)
 
 
@@ -219,7 +223,9 @@ def action_delete(*, action, actor):
         )
     summary, partnership = str(action), action.strategy.partnership
     record(actor=actor, verb="action.deleted", obj=action, partnership=partnership, summary=summary)
+    strategy_id = action.strategy_id
     action.delete()
+    plan_changed(strategy_id)
 
 
 @transaction.atomic
@@ -254,6 +260,7 @@ def aim_renumber_actions(*, aim, actor):
                 reference=renames[action.pk][1], version=action.version + 1, updated_at=timezone.now()
             )
     result = dict(renames.values())
+    plan_changed(aim.strategy_id)
     record(actor=actor, verb="action.renumbered", obj=aim, partnership=aim.strategy.partnership,
            summary=f"Actions of aim {aim.number} renumbered", changes={old: [old, new] for old, new in result.items()})
     return result
@@ -271,16 +278,27 @@ def action_cancel(*, action, actor, reason, expected_version=None):
 
 
 def progress_snapshot_take(*, strategy_id, day):
-    """Record the strategy's plan figures for `day`. Running it again the same day refreshes that day's row."""
-    from .selectors import progress_summary
+    """Record the strategy's plan figures for `day`, overall, per aim and per lead agency. Running it again the
+    same day refreshes that day's row."""
+    from .selectors import progress_breakdown, progress_summary
 
-    summary = progress_summary(Action.objects.filter(strategy_id=strategy_id))
-    snapshot, _ = ProgressSnapshot.objects.update_or_create(
-        strategy_id=strategy_id, date=day,
-        defaults={
+    actions = Action.objects.filter(strategy_id=strategy_id)
+
+    def figures(summary):
+        return {
             "total": summary["total"], "by_status": {row["status"]: row["count"] for row in summary["by_status"]},
             "completed_percent": summary["completed_percent"], "overdue": summary["overdue"],
             "stale": summary["stale"],
+        }
+
+    by_aim = progress_breakdown(actions, "outcome__aim_id")
+    by_agency = progress_breakdown(actions, "lead_agency_id")
+    snapshot, _ = ProgressSnapshot.objects.update_or_create(
+        strategy_id=strategy_id, date=day,
+        defaults={
+            **figures(progress_summary(actions)),
+            "by_aim": {str(pk): figures(row) for pk, row in by_aim.items()},
+            "by_agency": {str(pk): figures(row) for pk, row in by_agency.items()},
         },
     )
     return snapshot

@@ -12,6 +12,8 @@ from .models import ActionStatus
 COLUMNS = [
     "ID", "Reference", "Strategic aim", "Leadership", "Named lead", "Action", "Year", "Intended outcome",
     "Measures", "Status", "Progress", "Commencement date", "Completion date",
+    # Read-only columns a download adds for the reader; an import ignores them.
+    "Overdue", "Last update", "Latest note",
 ]
 REQUIRED_COLUMNS = {"Leadership", "Action", "Intended outcome"}
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -44,12 +46,15 @@ def _unsafe(value):
 
 
 def export_rows(actions):
-    """One list of cell values per action, in COLUMNS order. Dates stay dates for XLSX."""
+    """One list of cell values per action, in COLUMNS order. Dates stay dates for XLSX. The actions carry
+    `is_overdue` (selectors.annotate_flags) and `latest_note` (selectors.with_latest_note)."""
     for a in actions:
         yield [
             a.pk, a.reference, f"{a.outcome.aim.number}. {a.outcome.aim.title}", a.lead_agency.name, a.lead_name,
             a.text, year_label(a), f"{a.outcome.reference} {a.outcome.text}", a.measures_text,
             a.get_status_display(), a.progress, a.commencement_date, a.completion_date,
+            "Yes" if getattr(a, "is_overdue", False) else "No",
+            a.last_update_at.date() if a.last_update_at else None, getattr(a, "latest_note", "") or "",
         ]
 
 

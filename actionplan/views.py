@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplan.selectors import visible_actions
@@ -277,11 +278,19 @@ def action_recommendations(request, pk):
 
 @access.partnership_view
 def plan_export(request, pk, fmt):
+    """The plan as a spreadsheet: the actions the page shows with the same filters, in plan order."""
     strategy = _strategy(request, pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
-    actions = selectors.with_list_relations(visible_actions(request.membership).filter(strategy=strategy))
-    actions = sorted(actions, key=lambda a: (a.outcome.aim.number, a.outcome.number, reference_sort_key(a.reference)))
+    base = visible_actions(request.membership).filter(strategy=strategy)
+    filterset = ActionFilter(request.GET or None, queryset=base, request=request, strategy=strategy)
+    qs = filterset.qs if filterset.is_bound else base
+    if filterset.is_bound and not filterset.is_valid():
+        query = request.GET.urlencode()
+        return redirect(reverse("action_plan", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
+                        + (f"?{query}" if query else ""))
+    actions = selectors.annotate_flags(list(selectors.with_latest_note(selectors.with_list_relations(qs))))
+    actions.sort(key=lambda a: (a.outcome.aim.number, a.outcome.number, reference_sort_key(a.reference)))
     rows = transfer.export_rows(actions)
     filename = f"action-plan-{request.partnership.slug}-{strategy.period_label.replace('–', '-')}.{fmt}"
     if fmt == "csv":

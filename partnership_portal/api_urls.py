@@ -1,7 +1,8 @@
 """The REST API's router: one line for each resource, whichever app serves it."""
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from actionplan.api import ActionViewSet, StrategyViewSet
+from actionplan.api import ActionUpdateViewSet, ActionViewSet, FeedView, StrategyViewSet
 from partnerships.api import PartnershipViewSet
 from strategy.api import IntendedOutcomeViewSet, StrategicAimViewSet
 
@@ -11,5 +12,10 @@ router.register("strategies", StrategyViewSet, basename="api-strategy")
 router.register("aims", StrategicAimViewSet, basename="api-aim")
 router.register("outcomes", IntendedOutcomeViewSet, basename="api-outcome")
 router.register("actions", ActionViewSet, basename="api-action")
+router.register("updates", ActionUpdateViewSet, basename="api-update")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # Flat CSV and JSON-lines feeds for spreadsheets and BI tools.
+    path("feeds/<str:feed>.<str:fmt>", FeedView.as_view(), name="api-feed"),
+]

@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     # The same client address as client_ip(): without this, throttles would take X-Forwarded-For as sent.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "partnerships.api_auth.MembershipTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -3,7 +3,7 @@ import os
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from partnerships import views, views_two_factor
 from partnerships.api import ObtainTokenView
@@ -49,7 +49,7 @@ urlpatterns = [
     path("review/<str:token>/", review_token, name="review_token"),
     path("", include(survey_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("partnership_portal.api_urls")),
     path("admin/", admin.site.urls),

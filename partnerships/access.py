@@ -212,6 +212,15 @@ def scope_for_user(queryset, user, *, partnership, strategy_status):
     )
 
 
+def may_read_strategy(user, partnership_id, strategy_status):
+    """Whether `user` may read a strategy of this partnership in this status: the rule of `scope_for_user`
+    applied to one strategy's values, with no query once the memberships are read."""
+    membership = memberships_of(user).get(partnership_id)
+    if membership is None:
+        return False
+    return membership.role in _READ_ALL_ROLES or strategy_status in PUBLIC_STRATEGY_STATUSES
+
+
 def visible_audit_events(membership):
     """The partnership's audit trail and access log, for its business managers only."""
     return scope(AuditEvent.objects.all(), membership, perm=AUDIT_LOG_VIEW)

@@ -113,3 +113,45 @@ def document_api_contract(result, generator, request, public):
                 })
                 responses.setdefault("428", {"description": "No If-Match header was sent.", "content": error})
     return result
+
+
+# -- conditional answers: an ETag named from the state of the data, a 304 without a body, and the JSON of a
+# full answer kept in the cache under that ETag (so never older than the database) ---------------------------
+
+CACHED_ANSWER_SECONDS = 3600
+
+
+def etag_for(*parts):
+    """A strong ETag naming `parts` (ids, versions, the query, the day…) and nothing else."""
+    import hashlib
+
+    return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(request, etag):
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    sent = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in sent or etag in sent
+
+
+def conditional_json(request, etag, build):
+    """304 with no body when the client holds `etag`; otherwise the JSON of `build()`, read from the cache when
+    an earlier request built it under the same ETag. `build` may raise (bad input): nothing is cached then."""
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from rest_framework.renderers import JSONRenderer
+
+    if etag_matches(request, etag):
+        response = HttpResponse(status=304)
+        del response["Content-Type"]
+    else:
+        key = "api-answer:" + etag.strip('"')
+        body = cache.get(key)
+        if body is None:
+            body = JSONRenderer().render(build())
+            cache.set(key, body, CACHED_ANSWER_SECONDS)
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    return response

@@ -38,3 +38,52 @@ def end_access_on_deactivation(sender, instance, created, **kwargs):
         instance._portal_deactivated = False
         end_sessions_of(instance)
         revoke_tokens_of(instance)
+
+
+# -- cached API credentials (partnerships.api_auth): dropped whenever what they hold changes ----------------
+
+def _forget_tokens_of(user_ids):
+    from rest_framework.authtoken.models import Token
+
+    from .api_auth import forget_tokens, shared_cache
+
+    if shared_cache():
+        forget_tokens(Token.objects.filter(user_id__in=list(user_ids)).values_list("key", flat=True))
+
+
+def _forget_token(sender, instance, **kwargs):
+    from .api_auth import forget_tokens
+
+    forget_tokens([instance.key])
+
+
+def _forget_member(sender, instance, **kwargs):
+    _forget_tokens_of([instance.user_id])
+
+
+def _forget_user(sender, instance, **kwargs):
+    _forget_tokens_of([instance.pk])
+
+
+def _forget_partnership_members(sender, instance, **kwargs):
+    from .models import Agency, Membership
+
+    partnership_id = instance.partnership_id if isinstance(instance, Agency) else instance.pk
+    _forget_tokens_of(Membership.objects.filter(partnership_id=partnership_id).values_list("user_id", flat=True))
+
+
+def connect_credential_cache():
+    from django.db.models.signals import post_delete
+    from rest_framework.authtoken.models import Token
+
+    from .models import Agency, Membership, Partnership
+
+    for signal in (post_save, post_delete):
+        signal.connect(_forget_token, sender=Token, dispatch_uid=f"forget-token-{signal}")
+        signal.connect(_forget_member, sender=Membership, dispatch_uid=f"forget-member-{signal}")
+        signal.connect(_forget_user, sender=get_user_model(), dispatch_uid=f"forget-user-{signal}")
+        signal.connect(_forget_partnership_members, sender=Partnership, dispatch_uid=f"forget-p-{signal}")
+        signal.connect(_forget_partnership_members, sender=Agency, dispatch_uid=f"forget-a-{signal}")
+
+
+connect_credential_cache()

@@ -47,8 +47,12 @@ class Strategy(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised in the same transaction as every write to the strategy's action plan (and to the aims and
+    # outcomes its rows name), so that API clients can be told "nothing has changed" from this one number,
+    # and a cached progress answer kept under it can never be older than the database.
+    plan_version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["plan_version"])
 
     class Meta:
         ordering = ["-period_start", "-created_at"]

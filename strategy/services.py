@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 STRATEGY_FIELDS = ("title", "period_start", "period_end", "vision", "strapline", "version_label")
 
 
+def plan_changed(strategy_id):
+    """Raise the strategy's plan version: call it inside the transaction of every write to its actions, aims or
+    outcomes. One UPDATE, no read; a bulk write calls it once."""
+    Strategy.objects.filter(pk=strategy_id).update(plan_version=F("plan_version") + 1)
+
+
 def ensure_editable(strategy):
     """Approved, published and superseded versions are read-only, whatever path the write comes by."""
     if not strategy.is_editable:
@@ -104,6 +110,7 @@ def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_se
     aim.forms_of_abuse.set(forms_of_abuse)
     aim.affected_groups.set(affected_groups)
     record(actor=actor, verb="aim.created", obj=aim, partnership=strategy.partnership, summary=str(aim))
+    plan_changed(strategy.pk)
     return aim
 
 
@@ -400,8 +407,10 @@ def _set_tags(obj, actor, values, names, *, verb):
 @transaction.atomic
 def aim_update(*, aim, actor, **values):
     """Change an aim's text and, when given, its coverage tags."""
-    aim = _update(aim, actor, AIM_FIELDS, values, verb="aim.updated")[0]
+    aim, changes = _update(aim, actor, AIM_FIELDS, values, verb="aim.updated")
     _set_tags(aim, actor, values, ("forms_of_abuse", "affected_groups"), verb="aim.tags_changed")
+    if changes:
+        plan_changed(aim.strategy_id)  # the plan's rows and progress name the aim
     return aim
 
 
@@ -413,12 +422,16 @@ def aim_delete(*, aim, actor):
             "This aim has intended outcomes with actions in the action plan. Move or delete those actions first."
         )
     _delete_and_renumber(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, verb="aim.deleted")
+    plan_changed(aim.strategy_id)
 
 
 @transaction.atomic
 def aim_move(*, aim, actor, direction, position=None):
-    return _move_within(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, direction, position,
-                        verb="aim.moved", label=aim.title)
+    moved = _move_within(aim, StrategicAim.objects.filter(strategy_id=aim.strategy_id), actor, direction, position,
+                         verb="aim.moved", label=aim.title)
+    if moved:
+        plan_changed(aim.strategy_id)
+    return moved
 
 
 @transaction.atomic
@@ -435,12 +448,16 @@ def outcome_delete(*, outcome, actor):
             "Move those actions to another outcome or delete them first."
         )
     _delete_and_renumber(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, verb="outcome.deleted")
+    plan_changed(outcome.aim.strategy_id)  # the outcomes after it are numbered again
 
 
 @transaction.atomic
 def outcome_move(*, outcome, actor, direction, position=None):
-    return _move_within(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, direction, position,
-                        verb="outcome.moved", label=outcome.reference)
+    moved = _move_within(outcome, IntendedOutcome.objects.filter(aim_id=outcome.aim_id), actor, direction,
+                         position, verb="outcome.moved", label=outcome.reference)
+    if moved:
+        plan_changed(outcome.aim.strategy_id)
+    return moved
 
 
 # -- measures --------------------------------------------------------------------

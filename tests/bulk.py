@@ -51,6 +51,10 @@ def grow_actions(strategy, n, agencies, outcomes=None):
         )
         for i in range(existing, n)
     )
+    # A bulk insert is a write to the plan like any other: cached answers under the old version are let go.
+    from strategy.services import plan_changed
+
+    plan_changed(strategy.pk)
     return made
 
 
@@ -73,6 +77,10 @@ def grow_updates(actions, n, author):
         update.created_at = now - datetime.timedelta(hours=k)
     ActionUpdate.objects.bulk_update(updates, ["created_at"], batch_size=2000)
     Action.objects.filter(pk__in=ids).update(last_update_at=now)
+    from strategy.services import plan_changed
+
+    for strategy_id in {a.strategy_id for a in actions}:
+        plan_changed(strategy_id)
     return updates
 
 

@@ -360,6 +360,11 @@ MATRIX = {
     "api-strategy-progress": (lambda s: {"pk": s.strategy.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
                               {"GET": E(anonymous=API_ANON, default=404)}),
     "api-action-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-update-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),
+    "api-strategy-trend": (lambda s: {"pk": s.strategy.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
+                           {"GET": E(anonymous=API_ANON, default=404)}),
+    # Feeds list only what the caller may read: another partnership's rows are simply absent.
+    "api-feed": (lambda s: {"feed": "actions", "fmt": "csv"}, {"GET": E(anonymous=API_ANON)}, None),
     "api-action-updates": (lambda s: {"pk": s.action.pk}, {"GET": E(anonymous=API_ANON, viewer=404)},
                            {"GET": E(anonymous=API_ANON, default=404)}),
     "api-aim-list": (lambda s: {}, {"GET": E(anonymous=API_ANON)}, None),

@@ -16,6 +16,10 @@ def grow_plan(side, n):
     existing = Action.objects.filter(strategy=side.strategy).count()
     for i in range(existing, n):
         ActionFactory(outcome=outcomes[i % 5], lead_agency=side.lead_agency, reference=f"1.{i + 1}")
+    # Factories write past the services: raise the plan's version as they would, so no cached answer is read.
+    from strategy.services import plan_changed
+
+    plan_changed(side.strategy.pk)
 
 
 def count_queries(client, url):

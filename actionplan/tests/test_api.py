@@ -150,7 +150,8 @@ def test_updates_endpoint_lists_the_timeline_newest_first(world, api_client_for)
     body = api_client_for(side.users["scrutineer"]).get(f"/api/v1/actions/{side.action.pk}/updates/").json()
     assert body["count"] == 2
     assert body["results"][0] == {
-        "id": second.pk, "action": side.action.pk, "author": lead.get_full_name() or lead.email,
+        "id": second.pk, "action": side.action.pk, "action_reference": side.action.reference,
+        "strategy": side.action.strategy_id, "author": lead.get_full_name() or lead.email,
         "created_at": body["results"][0]["created_at"], "status_from": "on_track", "status_to": "at_risk",
         "progress_from": 10, "progress_to": 15, "narrative": "Two.", "evidence_url": "https://example.org/minutes",
     }

@@ -51,7 +51,7 @@ class TestExport:
         assert row[2:4] == ["2. Identify abuse earlier", "Brookfield Council".replace("Brookfield", "Ashvale")]
         assert row[6:8] == ["Years 2–3", "2.1 More children are helped to tell."]
         assert row[8] == "'=SUM(A1) is text, not a formula"
-        assert row[9:] == ["On track", "30", "2027-04-01", "2029-03-31"]
+        assert row[9:] == ["On track", "30", "2027-04-01", "2029-03-31", "No", "", ""]
 
     def test_xlsx_holds_the_same_rows_with_real_dates(self, client, side):
         sheet = load_workbook(io.BytesIO(export(client, side, "xlsx"))).worksheets[0]
