@@ -348,6 +348,11 @@ def plan_import(request, pk):
 # --- Update rounds ---------------------------------------------------------------------------------------
 
 
+def _posted(request):
+    # An empty POST is still a submission: its form is bound, so it shows what is missing.
+    return request.POST if request.method == "POST" else None
+
+
 def _meeting(request, pk):
     meeting = access.get_visible_or_404(selectors.visible_meetings(request.membership).select_related("partnership"),
                                         pk=pk)
@@ -362,7 +367,7 @@ def round_list(request):
     membership = request.membership
     access.require(membership, access.ROUND_VIEW)
     can_manage = access.can(membership, access.ROUND_MANAGE)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(_posted(request))
     if request.method == "POST":
         access.require(membership, access.ROUND_MANAGE)
         meeting = save_form(request, form, lambda data: services.meeting_create(
@@ -381,7 +386,7 @@ def round_list(request):
 @require_http_methods(["GET", "POST"])
 def round_settings(request):
     access.require(request.membership, access.ROUND_MANAGE)
-    form = RoundSettingsForm(request.POST or None,
+    form = RoundSettingsForm(_posted(request),
                              initial={"updates_due_days": selectors.updates_due_days(request.partnership.pk)})
     saved = save_form(request, form, lambda data: services.round_settings_update(
         partnership=request.partnership, updates_due_days=data["updates_due_days"], actor=request.user),
@@ -415,7 +420,7 @@ def round_detail(request, pk):
 def meeting_delete(request, pk):
     meeting = _meeting(request, pk)
     access.require(request.membership, access.ROUND_MANAGE, meeting)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.meeting_delete(meeting=meeting, actor=request.user)
         messages.success(request, f"{meeting} removed.")
@@ -438,7 +443,7 @@ def update_request_create(request, pk):
         initial["agencies"] = [int(request.GET["agency"])]
     if request.GET.get("action", "").isdigit():
         initial["actions"] = [int(request.GET["action"])]
-    form = UpdateRequestForm(request.POST or None, initial=initial, actions=actions, agencies=agencies)
+    form = UpdateRequestForm(_posted(request), initial=initial, actions=actions, agencies=agencies)
     sent = save_form(request, form, lambda data: services.update_request_send(
         partnership=request.partnership, actions=data["chosen"], actor=request.user, meeting=meeting,
         message=data["message"]), success=lambda r: (
