@@ -339,3 +339,33 @@ def test_the_home_page_lists_the_agencys_actions_needing_an_update_before_the_me
     client.force_login(side.users["viewer"])
     page = client.get(reverse("partnership", kwargs={"slug": side.slug})).content.decode()
     assert "Next steering group meeting" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_request_page_reads_in_fixed_queries(open_round, client, django_assert_num_queries, extra):
+    side, current = open_round
+    for i in range(extra):
+        ActionFactory(outcome=side.outcome, lead_agency=side.lead_agency, reference=f"1.{20 + i}")
+    client.force_login(side.users["manager"])
+    url = reverse("update_request_create", kwargs={"slug": side.slug, "pk": current.pk})
+    client.get(url)
+    with django_assert_num_queries(9):
+        response = client.get(url + f"?agency={side.lead_agency.pk}")
+    page = response.content.decode()
+    assert page.count('name="actions"') == 2 + extra
+    import re
+
+    assert re.search(rf'name="agencies"[^>]*value="{side.lead_agency.pk}"[^>]*checked', page)
+
+
+@pytest.mark.django_db
+def test_the_manager_removes_a_meeting_recorded_by_mistake(open_round, client):
+    side, current = open_round
+    client.force_login(side.users["manager"])
+    url = reverse("meeting_delete", kwargs={"slug": side.slug, "pk": current.pk})
+    response = client.post(url, {})
+    assert response.status_code == 200 and SteeringGroupMeeting.objects.filter(pk=current.pk).exists()
+    assert client.post(url, {"confirm": "on"}).status_code == 302
+    assert not SteeringGroupMeeting.objects.filter(pk=current.pk).exists()
+    assert AuditEvent.objects.filter(verb="round.meeting_removed", actor=side.users["manager"]).exists()
