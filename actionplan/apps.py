@@ -8,6 +8,7 @@ class ActionplanConfig(AppConfig):
     def ready(self):
         from partnerships.contributions import contribute
 
-        from .selectors import home_progress
+        from .selectors import home_progress, home_round
 
         contribute("partnership_home", home_progress)
+        contribute("partnership_home", home_round)

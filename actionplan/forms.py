@@ -114,3 +114,54 @@ class PlanImportForm(PortalForm):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 5 MB.")
         return upload
+
+
+class MeetingForm(PortalForm):
+    date = DateField(label="Date of the steering group meeting", help_text="For example 27 3 2027")
+
+
+class RoundSettingsForm(PortalForm):
+    updates_due_days = forms.IntegerField(
+        label="Updates are due this many days before each meeting", min_value=0, max_value=90,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+
+
+class UpdateRequestForm(PortalForm):
+    """Choose actions, or whole agencies, whose leads are asked for an update."""
+
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Every open action of these agencies",
+    )
+    actions = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Or these actions",
+    )
+    message = forms.CharField(label="Message (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Added to the email.")
+
+    def __init__(self, *args, actions, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = actions
+        self.fields["actions"].label_from_instance = (
+            lambda a: f"{a.reference} {a.text[:90]} ({a.lead_agency.label})"
+        )
+        self.fields["agencies"].queryset = agencies
+        self.make_helper()
+
+    def clean(self):
+        data = super().clean()
+        chosen = {a.pk: a for a in data.get("actions") or []}
+        agency_ids = {a.pk for a in data.get("agencies") or []}
+        if agency_ids:
+            for action in self.fields["actions"].queryset:
+                if action.lead_agency_id in agency_ids:
+                    chosen.setdefault(action.pk, action)
+        if not self.errors and not chosen:
+            self.add_error("actions", "Choose the actions, or an agency, to ask for an update")
+        data["chosen"] = list(chosen.values())
+        return data
+
+
+class ConfirmForm(PortalForm):
+    confirm = forms.BooleanField(label="Yes, remove this meeting", required=True)

@@ -180,3 +180,146 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient} for the week of {self.week_start}"
+
+
+# --- Update rounds: steering group meetings, requests for updates, board packs ------------------------
+
+DEFAULT_UPDATES_DUE_DAYS = 7
+
+
+class RoundSettings(models.Model):
+    """How a partnership runs its update rounds. A partnership with no row uses the defaults."""
+
+    partnership = models.OneToOneField("partnerships.Partnership", on_delete=models.CASCADE,
+                                       related_name="round_settings")
+    updates_due_days = models.PositiveSmallIntegerField(
+        "updates due (days before the meeting)", default=DEFAULT_UPDATES_DUE_DAYS,
+        help_text="Leads are asked to update their actions this many days before each steering group meeting.",
+    )
+
+    class Meta:
+        verbose_name_plural = "round settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(updates_due_days__lte=90), name="round_updates_due_at_most_90_days"),
+        ]
+
+    def __str__(self):
+        return f"Rounds of {self.partnership}: updates due {self.updates_due_days} days before"
+
+    @property
+    def audit_partnership(self):
+        return self.partnership
+
+
+class SteeringGroupMeeting(models.Model):
+    """A steering group meeting. Each one closes an update round: the round opens the day after the meeting
+    before it, and updates fall due the partnership's set number of days before it."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="steering_group_meetings")
+    date = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partnership", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "date"], name="one_steering_group_meeting_a_day"),
+        ]
+
+    def __str__(self):
+        return f"Steering group meeting on {self.date:%-d %B %Y}"
+
+    @property
+    def audit_partnership(self):
+        return self.partnership
+
+
+class UpdateRequest(models.Model):
+    """The business manager asking the lead agencies of some actions for an update: one batch, sent at once."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="update_requests")
+    meeting = models.ForeignKey(SteeringGroupMeeting, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="update_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actions = models.ManyToManyField(Action, through="UpdateRequestAction", related_name="update_requests")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Request for updates of {self.created_at:%-d %B %Y}"
+
+    @property
+    def audit_partnership(self):
+        return self.partnership
+
+
+class UpdateRequestAction(models.Model):
+    """That one action was in a request for updates: shown on the action's page."""
+
+    request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="items")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="update_request_items")
+
+    class Meta:
+        ordering = ["-request__created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["request", "action"], name="action_once_per_update_request")]
+
+
+class UpdateRequestRecipient(models.Model):
+    """One person a request for updates went to, and whether they were emailed: at most one email a day."""
+
+    request = models.ForeignKey(UpdateRequest, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    emailed_on = models.DateField(null=True, blank=True, help_text="Empty when already emailed that day.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="update_request_recipient_once"),
+            models.UniqueConstraint(fields=["partnership", "user", "emailed_on"], name="update_request_email_once_a_day",
+                                    condition=Q(emailed_on__isnull=False)),
+        ]
+
+
+class BoardPackStatus(models.TextChoices):
+    QUEUED = "queued", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def board_pack_upload_to(instance, filename):
+    # Server-chosen name in private storage.
+    return f"board-packs/{instance.meeting.partnership_id}/{instance.pk}.pdf"
+
+
+class BoardPack(models.Model):
+    """The round's progress report for its meeting, rendered as a PDF in the background and kept."""
+
+    meeting = models.ForeignKey(SteeringGroupMeeting, on_delete=models.CASCADE, related_name="board_packs")
+    status = models.CharField(max_length=10, choices=BoardPackStatus.choices, default=BoardPackStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=board_pack_upload_to, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"Board pack for the {self.meeting}"
+
+    @property
+    def audit_partnership(self):
+        return self.meeting.partnership
+
+    @property
+    def filename(self):
+        return f"{self.meeting.partnership.slug}-board-pack-{self.meeting.date.isoformat()}.pdf"

@@ -305,13 +305,42 @@ def _reminder_actions(day):
     )
 
 
+def _round_reminder_actions(day):
+    """Where a partnership records steering group meetings, reminders follow its rounds: while a round's
+    reminders run, its live strategy's open actions not updated since the round opened. Returns (the
+    partnerships that run rounds, {partnership id: round reminding on `day`}, those actions)."""
+    from .models import DEFAULT_UPDATES_DUE_DAYS, RoundSettings, SteeringGroupMeeting
+
+    meetings = {}
+    for meeting in SteeringGroupMeeting.objects.order_by("partnership_id", "date"):
+        meetings.setdefault(meeting.partnership_id, []).append(meeting)
+    if not meetings:
+        return set(), {}, []
+    due_days = dict(RoundSettings.objects.filter(partnership_id__in=list(meetings))
+                    .values_list("partnership_id", "updates_due_days"))
+    reminding, condition = {}, Q(pk__in=[])
+    for pid, items in meetings.items():
+        rnd = next((r for r in _rounds_from(items, due_days.get(pid, DEFAULT_UPDATES_DUE_DAYS)) if r.date >= day), None)
+        strategy_id = live_strategy_id(pid) if rnd and rnd.reminds(day) else None
+        if strategy_id:
+            reminding[pid] = rnd
+            condition |= Q(strategy_id=strategy_id) & _needs_round_update(rnd.opens_on)
+    actions = list(Action.objects.filter(condition).select_related("strategy", "lead_agency", "outcome__aim")) \
+        if reminding else []
+    return set(meetings), reminding, actions
+
+
 def reminder_leads(*, day):
     """For each active steering group member whose agency leads actions due within 14 days of `day`, overdue
-    or stale: the member, their partnership and those actions (overdue first)."""
+    or stale: the member, their partnership and those actions (overdue first). Where the partnership records
+    steering group meetings, the actions are instead those of the open round not yet updated in it, and only
+    while the round's reminders run (`round` names it)."""
     from partnerships.models import Membership, Role
 
     by_agency = {}
-    for action in annotate_flags(list(_reminder_actions(day))):
+    with_rounds, reminding, round_actions_due = _round_reminder_actions(day)
+    legacy = [a for a in _reminder_actions(day) if a.strategy.partnership_id not in with_rounds]
+    for action in annotate_flags(legacy + round_actions_due):
         action.is_overdue = bool(action.completion_date and action.completion_date < day)
         by_agency.setdefault(action.lead_agency_id, []).append(action)
     members = Membership.objects.filter(
@@ -322,7 +351,7 @@ def reminder_leads(*, day):
         actions = sorted(by_agency[m.agency_id], key=lambda a: (not a.is_overdue, a.completion_date or _FAR,
                                                                  reference_sort_key(a.reference)))
         result.append({"user": m.user, "partnership": m.partnership, "agency": m.agency, "actions": actions,
-                       "day": day})
+                       "day": day, "round": reminding.get(m.partnership_id)})
     return result
 
 
@@ -356,3 +385,237 @@ def home_progress(membership, context):
     """The home page's progress summary of the current strategy's actions."""
     current = context.get("current")
     return {"summary": progress_summary(visible_actions(membership).filter(strategy=current)) if current else None}
+
+
+# --- Update rounds ---------------------------------------------------------------------------------
+
+# The first recorded meeting has no meeting before it: its round opens this many days before updates fall due.
+FIRST_ROUND_DAYS = 28
+# Weekly reminders of a round go out from this many days before updates fall due until the meeting.
+ROUND_REMINDER_DAYS = 14
+LIVE_STRATEGY_STATUSES = ("published", "approved", "in_review", "draft")
+
+
+class Round:
+    """The update round that closes at one steering group meeting."""
+
+    def __init__(self, meeting, opens_on, due_on):
+        self.meeting, self.opens_on, self.due_on = meeting, opens_on, due_on
+        self.date = meeting.date
+
+    def is_open(self, day):
+        return self.opens_on <= day <= self.date
+
+    def reminds(self, day):
+        """Whether the round's weekly reminders go out on `day`."""
+        return self.is_open(day) and day >= self.due_on - timedelta(days=ROUND_REMINDER_DAYS)
+
+    def state(self, day):
+        if day > self.date:
+            return "closed"
+        return "open" if day >= self.opens_on else "upcoming"
+
+    def __repr__(self):
+        return f"<Round {self.opens_on}..{self.date} due {self.due_on}>"
+
+
+def updates_due_days(partnership_id):
+    from .models import DEFAULT_UPDATES_DUE_DAYS, RoundSettings
+
+    found = RoundSettings.objects.filter(partnership_id=partnership_id).values_list("updates_due_days", flat=True)
+    return next(iter(found), DEFAULT_UPDATES_DUE_DAYS)
+
+
+def _rounds_from(meetings, due_days):
+    rounds, previous = [], None
+    for meeting in meetings:
+        due_on = meeting.date - timedelta(days=due_days)
+        opens_on = previous.date + timedelta(days=1) if previous else due_on - timedelta(days=FIRST_ROUND_DAYS)
+        rounds.append(Round(meeting, min(opens_on, due_on), due_on))
+        previous = meeting
+    return rounds
+
+
+def partnership_rounds(partnership_id):
+    """Every round of the partnership, oldest first, in two queries."""
+    from .models import SteeringGroupMeeting
+
+    meetings = SteeringGroupMeeting.objects.filter(partnership_id=partnership_id).order_by("date")
+    return _rounds_from(list(meetings), updates_due_days(partnership_id))
+
+
+def round_of(meeting):
+    return next(r for r in partnership_rounds(meeting.partnership_id) if r.meeting.pk == meeting.pk)
+
+
+def next_round(partnership_id, day=None):
+    """The round of the next meeting on or after `day` (today), or None."""
+    day = day or timezone.localdate()
+    return next((r for r in partnership_rounds(partnership_id) if r.date >= day), None)
+
+
+def live_strategy_id(partnership_id):
+    """The strategy a round follows: the published one, else the approved one, else the newest in review or draft."""
+    from django.db.models import Case, IntegerField, When
+
+    from strategy.models import Strategy
+
+    live_first = Case(When(status="published", then=0), When(status="approved", then=1), default=2,
+                      output_field=IntegerField())
+    return (
+        Strategy.objects.filter(partnership_id=partnership_id, status__in=LIVE_STRATEGY_STATUSES)
+        .order_by(live_first, "-period_start", "-created_at").values_list("pk", flat=True).first()
+    )
+
+
+def _needs_round_update(opens_on):
+    """Open actions with no update on or after the day the round opened."""
+    return ~Q(status__in=CLOSED_STATUSES) & (Q(last_update_at__isnull=True) | Q(last_update_at__date__lt=opens_on))
+
+
+def round_actions(membership, rnd, strategy_id):
+    """The round's actions this membership sees (a steering group member: their agency's), in plan order, each
+    with `round_updates` (its updates since the round opened, newest first), `updated_in_round`,
+    `last_requested` (when an update was last asked for in the round) and the overdue flag."""
+    from django.db.models import Prefetch
+
+    from .models import ActionUpdate, UpdateRequestAction
+
+    qs = visible_actions(membership).filter(strategy_id=strategy_id)
+    if membership.role == "steering_member":
+        qs = qs.filter(lead_agency_id=membership.agency_id)
+    qs = with_table_relations(qs).prefetch_related(
+        Prefetch("updates", queryset=ActionUpdate.objects.filter(created_at__date__gte=rnd.opens_on)
+                 .select_related("author"), to_attr="round_updates"),
+        Prefetch("update_request_items", queryset=UpdateRequestAction.objects.filter(
+            request__created_at__date__gte=rnd.opens_on).select_related("request"), to_attr="round_requests"),
+    )
+    actions = annotate_flags(list(qs))
+    actions.sort(key=lambda a: (a.outcome.aim.number, a.outcome.number, reference_sort_key(a.reference)))
+    for action in actions:
+        action.updated_in_round = bool(action.round_updates)
+        action.needs_update = not action.updated_in_round and not action.is_closed
+        action.last_requested = action.round_requests[0].request.created_at if action.round_requests else None
+    return actions
+
+
+def round_progress(membership, rnd, strategy_id):
+    """Who has updated since the round opened and who has not: per agency and per action, with counts."""
+    actions = round_actions(membership, rnd, strategy_id) if strategy_id else []
+    agencies = {}
+    for action in actions:
+        entry = agencies.setdefault(action.lead_agency_id, {
+            "agency": action.lead_agency, "actions": [], "updated": 0, "not_updated": 0, "closed": 0,
+        })
+        entry["actions"].append(action)
+        if action.updated_in_round:
+            entry["updated"] += 1
+        elif action.is_closed:
+            entry["closed"] += 1
+        else:
+            entry["not_updated"] += 1
+    rows = sorted(agencies.values(), key=lambda e: e["agency"].name)
+    return {
+        "agencies": rows,
+        "actions": actions,
+        "total": len(actions),
+        "updated": sum(e["updated"] for e in rows),
+        "not_updated": sum(e["not_updated"] for e in rows),
+        "closed": sum(e["closed"] for e in rows),
+    }
+
+
+def visible_meetings(membership):
+    from .models import SteeringGroupMeeting
+
+    return access.scope(SteeringGroupMeeting.objects.all(), membership)
+
+
+def rounds_for_page(membership, day=None):
+    """The partnership's rounds for the rounds page, newest first, each with its state on `day`."""
+    day = day or timezone.localdate()
+    if not access.can(membership, access.ROUND_VIEW):
+        return []
+    rounds = partnership_rounds(membership.partnership_id)
+    for rnd in rounds:
+        rnd.state_now = rnd.state(day)
+    return list(reversed(rounds))
+
+
+def board_pack_data(meeting, day=None):
+    """What the board pack shows, from the round's data: per aim and per agency what changed since the last
+    meeting, the overdue actions and who has not updated."""
+    from django.db.models import Prefetch
+
+    from .models import ActionUpdate
+
+    rnd = round_of(meeting)
+    strategy_id = live_strategy_id(meeting.partnership_id)
+    actions = []
+    if strategy_id:
+        qs = with_table_relations(Action.objects.filter(strategy_id=strategy_id)).prefetch_related(
+            Prefetch("updates", queryset=ActionUpdate.objects.filter(created_at__date__gte=rnd.opens_on)
+                     .select_related("author").order_by("created_at", "id"), to_attr="round_updates"),
+        )
+        actions = annotate_flags(list(qs))
+    as_of = min(day or timezone.localdate(), meeting.date)
+    for action in actions:
+        action.is_overdue = bool(not action.is_closed and action.completion_date and action.completion_date < as_of)
+        action.updated_in_round = bool(action.round_updates)
+        action.needs_update = not action.updated_in_round and not action.is_closed
+        status_then = action.round_updates[0].status_from if action.round_updates else action.status
+        action.status_then = ActionStatus(status_then).label
+        action.progress_then = action.round_updates[0].progress_from if action.round_updates else action.progress
+    actions.sort(key=lambda a: (a.outcome.aim.number, a.outcome.number, reference_sort_key(a.reference)))
+    aims, agencies = {}, {}
+    for action in actions:
+        aim = aims.setdefault(action.outcome.aim_id, {"aim": action.outcome.aim, "actions": [], "changed": [],
+                                                       "overdue": 0, "not_updated": 0})
+        agency = agencies.setdefault(action.lead_agency_id, {"agency": action.lead_agency, "total": 0, "updated": 0,
+                                                              "not_updated": [], "overdue": 0})
+        aim["actions"].append(action)
+        agency["total"] += 1
+        if action.updated_in_round:
+            aim["changed"].append(action)
+            agency["updated"] += 1
+        if action.needs_update:
+            aim["not_updated"] += 1
+            agency["not_updated"].append(action)
+        if action.is_overdue:
+            aim["overdue"] += 1
+            agency["overdue"] += 1
+    from strategy.models import Strategy
+
+    return {
+        "meeting": meeting,
+        "round": rnd,
+        "partnership": meeting.partnership,
+        "strategy": Strategy.objects.filter(pk=strategy_id).first() if strategy_id else None,
+        "aims": sorted(aims.values(), key=lambda e: e["aim"].number),
+        "agencies": sorted(agencies.values(), key=lambda e: e["agency"].name),
+        "overdue": [a for a in actions if a.is_overdue],
+        "not_updated": [a for a in actions if a.needs_update],
+        "changed": [a for a in actions if a.updated_in_round],
+        "total": len(actions),
+        "as_of": as_of,
+    }
+
+
+def home_round(membership, context):
+    """The home page's next steering group meeting and the member's agency's actions that need an update
+    before it (not updated since its round opened)."""
+    rnd = next_round(membership.partnership_id)
+    if rnd is None or not access.can(membership, access.ROUND_VIEW):
+        return {"next_round": None, "round_needs_update": []}
+    needs = []
+    strategy_id = live_strategy_id(membership.partnership_id)
+    if membership.agency_id and strategy_id:
+        qs = visible_actions(membership).filter(strategy_id=strategy_id, lead_agency_id=membership.agency_id)
+        needs = sorted(qs.filter(_needs_round_update(rnd.opens_on)).only("id", "reference", "text", "strategy_id"),
+                       key=lambda a: reference_sort_key(a.reference))
+    return {"next_round": rnd, "round_needs_update": needs}
+
+
+def update_requests_of(action, limit=10):
+    """The latest requests for an update of the action, for its page."""
+    return list(action.update_request_items.select_related("request__requested_by", "request__meeting")[:limit])

@@ -424,3 +424,185 @@ def plan_import(*, strategy, rows, actor, apply=False):
     else:
         transaction.set_rollback(True)
     return report
+
+
+# --- Update rounds -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_settings_update(*, partnership, updates_due_days, actor):
+    """Set how many days before each steering group meeting updates fall due."""
+    from .models import RoundSettings
+
+    current, _ = RoundSettings.objects.select_for_update().get_or_create(partnership=partnership)
+    before = current.updates_due_days
+    current.updates_due_days = updates_due_days
+    current.full_clean()
+    if before == updates_due_days:
+        return current
+    current.save(update_fields=["updates_due_days"])
+    record(actor=actor, verb="round.settings_changed", obj=current, partnership=partnership,
+           summary=f"Updates due {updates_due_days} days before each meeting",
+           changes={"updates_due_days": [before, updates_due_days]})
+    return current
+
+
+@transaction.atomic
+def meeting_create(*, partnership, date, actor):
+    """Record a steering group meeting: it closes an update round."""
+    from .models import SteeringGroupMeeting
+
+    if SteeringGroupMeeting.objects.filter(partnership=partnership, date=date).exists():
+        raise ValidationError({"date": f"A meeting on {date:%-d %B %Y} is already recorded."})
+    meeting = SteeringGroupMeeting(partnership=partnership, date=date, created_by=actor)
+    meeting.full_clean()
+    meeting.save()
+    record(actor=actor, verb="round.meeting_recorded", obj=meeting, partnership=partnership, summary=str(meeting))
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, meeting, actor):
+    """Remove a meeting recorded by mistake, with its board packs; requests made for it are kept."""
+    record(actor=actor, verb="round.meeting_removed", obj=meeting, partnership=meeting.partnership,
+           summary=str(meeting))
+    meeting.delete()
+
+
+def send_update_request_email(*, recipient, partnership, actions, request):
+    """The one email asking a person for updates of their agency's actions (the notifications centre will
+    send it in future)."""
+    from .selectors import round_of
+
+    context = {
+        "user": recipient, "partnership": partnership, "actions": actions, "request": request,
+        "round": round_of(request.meeting) if request.meeting_id else None,
+        "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+    }
+    body = render_to_string("actionplan/email/update_request.txt", context)
+    count = len(actions)
+    subject = f"{partnership.name}: please update {count} action{'s' if count != 1 else ''}"
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+
+
+@transaction.atomic
+def update_request_send(*, partnership, actions, actor, meeting=None, message="", day=None):
+    """Ask the lead agencies of `actions` for an update: each of their active steering group members gets
+    one email for the whole batch, and nobody gets more than one such email a day. The request is recorded
+    on each action and in the audit trail. Returns the request."""
+    from partnerships.models import Membership, Role
+
+    from .models import UpdateRequest, UpdateRequestAction, UpdateRequestRecipient
+
+    day = day or timezone.localdate()
+    actions = [a for a in actions if not a.is_closed]
+    if not actions:
+        raise ValidationError({"actions": "Choose at least one open action to ask for an update."})
+    if any(a.strategy.partnership_id != partnership.pk for a in actions):
+        raise ValidationError({"actions": "Choose actions of this partnership."})
+    if meeting is not None and meeting.partnership_id != partnership.pk:
+        raise ValidationError({"meeting": "Choose a meeting of this partnership."})
+    request = UpdateRequest(partnership=partnership, meeting=meeting, requested_by=actor, message=message.strip())
+    request.full_clean(exclude=["requested_by"])
+    request.save()
+    UpdateRequestAction.objects.bulk_create(UpdateRequestAction(request=request, action=a) for a in actions)
+    by_agency = {}
+    for action in sorted(actions, key=lambda a: reference_sort_key(a.reference)):
+        by_agency.setdefault(action.lead_agency_id, []).append(action)
+    members = Membership.objects.filter(
+        partnership=partnership, is_active=True, user__is_active=True, role=Role.STEERING_MEMBER,
+        agency_id__in=list(by_agency),
+    ).select_related("user").order_by("user_id")
+    per_user = {}
+    for m in members:
+        per_user.setdefault(m.user.pk, (m.user, []))[1].extend(by_agency[m.agency_id])
+    already = set(UpdateRequestRecipient.objects.filter(
+        partnership=partnership, user_id__in=list(per_user), emailed_on=day).values_list("user_id", flat=True))
+    emailed = []
+    for user_id, (user, user_actions) in per_user.items():
+        send_today = user_id not in already
+        UpdateRequestRecipient.objects.create(request=request, user=user, partnership=partnership,
+                                              emailed_on=day if send_today else None)
+        if send_today:
+            emailed.append((user, user_actions))
+    for action in actions:
+        record(actor=actor, verb="action.update_requested", obj=action, partnership=partnership,
+               summary=f"{action.reference}: update requested")
+    record(actor=actor, verb="round.update_requested", obj=request, partnership=partnership,
+           summary=f"{len(actions)} actions, {len(emailed)} people emailed",
+           changes={"actions": [a.reference for a in actions]})
+
+    def send():
+        for user, user_actions in emailed:
+            send_update_request_email(recipient=user, partnership=partnership, actions=user_actions, request=request)
+
+    # The emails go once the request is saved, never for a request that was rolled back.
+    transaction.on_commit(send)
+    request.emailed_count = len(emailed)
+    request.people_count = len(per_user)
+    return request
+
+
+def board_pack_request(*, meeting, actor):
+    """Ask for the round's board pack; it is rendered in the background (in-process with no broker)."""
+    from partnerships.tasks_support import enqueue
+
+    from .models import BoardPack
+    from .tasks import render_board_pack
+
+    with transaction.atomic():
+        pack = BoardPack.objects.create(meeting=meeting, requested_by=actor)
+        record(actor=actor, verb="round.board_pack_requested", obj=pack, partnership=meeting.partnership,
+               summary=str(pack))
+        transaction.on_commit(lambda: enqueue(render_board_pack, pack.pk))
+    return pack
+
+
+def board_pack_render(*, pack_id):
+    """Render a board pack from its round's data. Idempotent: a finished pack is left alone."""
+    from django.core.files.base import ContentFile
+
+    from partnerships.pdf import document_engine, render_pdf
+
+    from .models import BoardPack, BoardPackStatus
+    from .selectors import board_pack_data
+
+    pack = BoardPack.objects.select_related("meeting__partnership").get(pk=pack_id)
+    if pack.status == BoardPackStatus.DONE:
+        return pack
+    try:
+        data = board_pack_data(pack.meeting)
+        html = document_engine().render_to_string("actionplan/board_pack.html", data)
+        pdf_bytes, pages = render_pdf(html)
+    except Exception as exc:  # recorded on the pack, which can be asked for again
+        import logging
+
+        logging.getLogger(__name__).exception("Board pack %s failed", pack_id)
+        with transaction.atomic():
+            BoardPack.objects.filter(pk=pack.pk).exclude(status=BoardPackStatus.DONE).update(
+                status=BoardPackStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
+            record(actor=None, verb="round.board_pack_failed", obj=pack, partnership=pack.meeting.partnership)
+        pack.refresh_from_db()
+        return pack
+    with transaction.atomic():
+        pack = BoardPack.objects.select_for_update().select_related("meeting__partnership").get(pk=pack_id)
+        if pack.status == BoardPackStatus.DONE:
+            return pack
+        name = pack.file.field.generate_filename(pack, f"{pack.pk}.pdf")
+        if pack.file.storage.exists(name):
+            pack.file.storage.delete(name)
+        pack.file.save(f"{pack.pk}.pdf", ContentFile(pdf_bytes), save=False)
+        pack.page_count, pack.status, pack.finished_at, pack.error = pages, BoardPackStatus.DONE, timezone.now(), ""
+        pack.save(update_fields=["file", "page_count", "status", "finished_at", "error"])
+        record(actor=None, verb="round.board_pack_rendered", obj=pack, partnership=pack.meeting.partnership,
+               summary=f"{pages} pages")
+    return pack
+
+
+@transaction.atomic
+def board_pack_record_download(*, pack, actor):
+    """Log a download of the board pack as a read in the audit trail."""
+    from partnerships.models import AuditEvent
+
+    record(actor=actor, verb="round.board_pack_downloaded", obj=pack, partnership=pack.meeting.partnership,
+           kind=AuditEvent.Kind.READ)

@@ -15,4 +15,11 @@ urlpatterns = [
     path("strategies/<int:pk>/actions/export.<str:fmt>", views.plan_export, name="plan_export"),
     path("strategies/<int:pk>/actions/import/", views.plan_import, name="plan_import"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/settings/", views.round_settings, name="round_settings"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
+    path("rounds/<int:pk>/request-update/", views.update_request_create, name="update_request_create"),
+    path("rounds/<int:pk>/board-pack/", views.board_pack_create, name="board_pack_create"),
+    path("board-packs/<int:pk>/", views.board_pack_download, name="board_pack_download"),
 ]

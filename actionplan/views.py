@@ -1,21 +1,34 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplan.selectors import visible_actions
 from partnerships import access
 from partnerships.contributions import gather
 from partnerships.errors import ConflictError
+from partnerships.form_views import save_form
 from partnerships.forms import apply_validation_error
+from partnerships.models import Agency, Role
 from strategy.selectors import visible_strategies
 
 from . import selectors, services, transfer
 from .filters import SORTS, ActionFilter
-from .forms import ActionDeleteForm, ActionEditForm, ActionForm, ActionUpdateForm, PlanImportForm
-from .models import ActionStatus, reference_sort_key
+from .forms import (
+    ActionDeleteForm,
+    ActionEditForm,
+    ActionForm,
+    ActionUpdateForm,
+    ConfirmForm,
+    MeetingForm,
+    PlanImportForm,
+    RoundSettingsForm,
+    UpdateRequestForm,
+)
+from .models import CLOSED_STATUSES, ActionStatus, BoardPackStatus, reference_sort_key
 
 
 def _strategy(request, pk):
@@ -116,6 +129,7 @@ def action_detail(request, pk):
             "warnings": services.date_warnings(action),
             **gather("action_detail", request.membership, action),
             "statuses": ActionStatus.choices,
+            "update_requests": selectors.update_requests_of(action),
         },
     )
 
@@ -338,3 +352,137 @@ def plan_import(request, pk):
         "actionplan/plan_import.html",
         {"form": form, "strategy": strategy, "report": report},
     )
+
+
+# --- Update rounds ---------------------------------------------------------------------------------------
+
+
+def _posted(request):
+    # An empty POST is still a submission: its form is bound, so it shows what is missing.
+    return request.POST if request.method == "POST" else None
+
+
+def _meeting(request, pk):
+    meeting = access.get_visible_or_404(selectors.visible_meetings(request.membership).select_related("partnership"),
+                                        pk=pk)
+    access.require(request.membership, access.ROUND_VIEW, meeting)
+    return meeting
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def round_list(request):
+    """The partnership's steering group meetings, each closing an update round; the manager records more."""
+    membership = request.membership
+    access.require(membership, access.ROUND_VIEW)
+    can_manage = access.can(membership, access.ROUND_MANAGE)
+    form = MeetingForm(_posted(request))
+    if request.method == "POST":
+        access.require(membership, access.ROUND_MANAGE)
+        meeting = save_form(request, form, lambda data: services.meeting_create(
+            partnership=request.partnership, date=data["date"], actor=request.user),
+            success=lambda m: f"{m} recorded.")
+        if meeting:
+            return redirect("round_list", slug=request.partnership.slug)
+    return render(request, "actionplan/rounds/list.html", {
+        "rounds": selectors.rounds_for_page(membership),
+        "due_days": selectors.updates_due_days(request.partnership.pk),
+        "form": form, "can_manage": can_manage,
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def round_settings(request):
+    access.require(request.membership, access.ROUND_MANAGE)
+    form = RoundSettingsForm(_posted(request),
+                             initial={"updates_due_days": selectors.updates_due_days(request.partnership.pk)})
+    saved = save_form(request, form, lambda data: services.round_settings_update(
+        partnership=request.partnership, updates_due_days=data["updates_due_days"], actor=request.user),
+        success="Round settings saved.")
+    if saved:
+        return redirect("round_list", slug=request.partnership.slug)
+    return render(request, "actionplan/rounds/settings.html", {"form": form})
+
+
+@access.partnership_view
+def round_detail(request, pk):
+    """Who has updated since the round opened and who has not, per agency and per action, with counts. A
+    steering group member sees their own agency's part."""
+    meeting = _meeting(request, pk)
+    rnd = selectors.round_of(meeting)
+    strategy_id = selectors.live_strategy_id(request.partnership.pk)
+    can_packs = access.can(request.membership, access.BOARD_PACK_VIEW, meeting)
+    packs = list(meeting.board_packs.all()[:5]) if can_packs else []
+    return render(request, "actionplan/rounds/detail.html", {
+        "meeting": meeting, "round": rnd, "state": rnd.state(timezone.localdate()),
+        "progress": selectors.round_progress(request.membership, rnd, strategy_id),
+        "own_agency_only": request.membership.role == Role.STEERING_MEMBER,
+        "can_manage": access.can(request.membership, access.ROUND_MANAGE, meeting),
+        "packs": packs, "can_packs": can_packs,
+        "refresh": any(p.status == BoardPackStatus.QUEUED for p in packs),
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, pk):
+    meeting = _meeting(request, pk)
+    access.require(request.membership, access.ROUND_MANAGE, meeting)
+    form = ConfirmForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.meeting_delete(meeting=meeting, actor=request.user)
+        messages.success(request, f"{meeting} removed.")
+        return redirect("round_list", slug=request.partnership.slug)
+    return render(request, "actionplan/rounds/delete.html", {"form": form, "meeting": meeting})
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def update_request_create(request, pk):
+    """Ask the leads of chosen actions, or of every open action of chosen agencies, for an update."""
+    meeting = _meeting(request, pk)
+    access.require(request.membership, access.ROUND_MANAGE, meeting)
+    strategy_id = selectors.live_strategy_id(request.partnership.pk)
+    actions = visible_actions(request.membership).filter(strategy_id=strategy_id).exclude(
+        status__in=CLOSED_STATUSES).select_related("lead_agency", "strategy", "outcome__aim")
+    agencies = Agency.objects.filter(partnership=request.partnership, pk__in=actions.values("lead_agency_id"))
+    initial = {}
+    if request.GET.get("agency", "").isdigit():
+        initial["agencies"] = [int(request.GET["agency"])]
+    if request.GET.get("action", "").isdigit():
+        initial["actions"] = [int(request.GET["action"])]
+    form = UpdateRequestForm(_posted(request), initial=initial, actions=actions, agencies=agencies)
+    sent = save_form(request, form, lambda data: services.update_request_send(
+        partnership=request.partnership, actions=data["chosen"], actor=request.user, meeting=meeting,
+        message=data["message"]), success=lambda r: (
+            f"Update requested for {r.items.count()} action{'s' if r.items.count() != 1 else ''}: "
+            f"{r.emailed_count} of {r.people_count} people emailed (nobody gets more than one request a day)."))
+    if sent:
+        return redirect("round_detail", slug=request.partnership.slug, pk=meeting.pk)
+    return render(request, "actionplan/rounds/request.html", {"form": form, "meeting": meeting})
+
+
+@access.partnership_view
+@require_POST
+def board_pack_create(request, pk):
+    meeting = _meeting(request, pk)
+    access.require(request.membership, access.ROUND_MANAGE, meeting)
+    services.board_pack_request(meeting=meeting, actor=request.user)
+    messages.success(request, "The board pack is being prepared. This page shows when it is ready.")
+    return redirect("round_detail", slug=request.partnership.slug, pk=meeting.pk)
+
+
+@access.partnership_view
+def board_pack_download(request, pk):
+    from .models import BoardPack
+
+    packs = BoardPack.objects.filter(meeting__in=selectors.visible_meetings(request.membership)).select_related(
+        "meeting__partnership")
+    pack = access.get_visible_or_404(packs, pk=pk)
+    access.require(request.membership, access.BOARD_PACK_VIEW, pack.meeting)
+    if pack.status != BoardPackStatus.DONE or not pack.file:
+        raise Http404("This board pack is not ready.")
+    services.board_pack_record_download(pack=pack, actor=request.user)
+    return FileResponse(pack.file.open("rb"), as_attachment=True, filename=pack.filename,
+                        content_type="application/pdf")

@@ -48,6 +48,12 @@ AUDIT_CONTRIBUTE = "audit.contribute"
 AUDIT_LOG_VIEW = "audit_log.view"
 # Record a measure's data points: monitoring, so allowed whatever the strategy's lifecycle status.
 MEASURE_DATA_EDIT = "measure_data.edit"
+# Update rounds before steering group meetings: the board's members and the scrutineer see them (a steering
+# group member their own agency's part); the business manager records meetings, asks for updates and
+# prepares the board pack, which the scrutineer may also read.
+ROUND_VIEW = "round.view"
+ROUND_MANAGE = "round.manage"
+BOARD_PACK_VIEW = "board_pack.view"
 
 _READ_ALL_ROLES = (Role.BUSINESS_MANAGER, Role.STEERING_MEMBER, Role.SCRUTINEER)
 # Viewers read a strategy, and everything that belongs to it, only once it is published (or superseded
@@ -143,6 +149,12 @@ def can(membership, perm, obj=None):
     if perm in (LOCAL_DATA_VIEW, REPORT_VIEW):
         # Local data and the annual report are working material for the board, not published content.
         return role in _READ_ALL_ROLES
+    if perm == ROUND_VIEW:
+        return role in _READ_ALL_ROLES
+    if perm == ROUND_MANAGE:
+        return bm
+    if perm == BOARD_PACK_VIEW:
+        return role in (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
     if perm == AUDIT_CONTRIBUTE:
         if bm:
             return True

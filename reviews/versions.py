@@ -164,6 +164,8 @@ NOT_COPIED = {
     "audits.AuditFinding": "a finding belongs to its audit and keeps its links to the actions of the version it led to",
     "workforce.TrainingNeed": "a need belongs to its assessment and keeps its links to the actions of the version it led to",
     "actionplan.ProgressSnapshot": "the progress trend is history of the old version's plan",
+    "actionplan.UpdateRequest": "a request for updates was sent about the old version's actions, in its round",
+    "actionplan.UpdateRequestAction": "a request for an update was made of the old version's action, in its round",
     "audits.Audit": "an audit belongs to the partnership and keeps pointing at the strategy it informed",
     "workforce.TrainingNeedsAssessment": "an assessment belongs to the partnership and keeps pointing at the strategy it informed",
 }

@@ -143,6 +143,27 @@ def K(**objects):
     return lambda s: {"slug": s.slug, "pk": s.strategy.pk, **{k: getattr(s, v).pk for k, v in objects.items()}}
 
 
+def meeting_of(side):
+    """A steering group meeting of the side (so an update round), with a finished board pack, made once."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from actionplan.models import BoardPack, BoardPackStatus, SteeringGroupMeeting
+
+    if not hasattr(side, "meeting"):
+        side.meeting = SteeringGroupMeeting.objects.create(partnership=side.partnership,
+                                                           date=datetime.date(2027, 3, 10))
+        side.board_pack = BoardPack.objects.create(meeting=side.meeting, status=BoardPackStatus.DONE, page_count=1)
+        side.board_pack.file.save("pack.pdf", ContentFile(b"%PDF-1.7 matrix"), save=True)
+    return side
+
+
+MEETING = lambda s: {"slug": s.slug, "pk": meeting_of(s).meeting.pk}  # noqa: E731
+BOARD_PACK = lambda s: {"slug": s.slug, "pk": meeting_of(s).board_pack.pk}  # noqa: E731
+MANAGER_POST = E(default=403, manager=302)
+BOARD_PACK_READERS = E(default=403, manager=200, scrutineer=200)
+
 # name: (kwargs for a side, {method: expected for own side}, {method: expected for other side} or None)
 S = lambda side: {"slug": side.slug}  # noqa: E731
 MATRIX = {
@@ -268,6 +289,17 @@ MATRIX = {
     "plan_export": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk, "fmt": "csv"}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
     ),
+    # Update rounds: the board's members and the scrutineer see them (a steering group member only their own
+    # agency's part); the business manager records meetings, asks for updates and prepares the board pack.
+    "round_list": (S, {"GET": NOT_VIEWERS, "POST": MANAGER_POST}, {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "round_settings": (S, {"GET": MANAGER_ONLY, "POST": MANAGER_POST}, {"GET": OTHER_SIDE_HTML}),
+    "round_detail": (MEETING, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "meeting_delete": (MEETING, {"GET": MANAGER_ONLY, "POST": MANAGER_POST},
+                       {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "update_request_create": (MEETING, {"GET": MANAGER_ONLY, "POST": MANAGER_POST},
+                              {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "board_pack_create": (MEETING, {"GET": MEMBERS_405, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "board_pack_download": (BOARD_PACK, {"GET": BOARD_PACK_READERS}, {"GET": OTHER_SIDE_HTML}),
     "plan_import": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "review_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "review_open": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -409,6 +441,10 @@ BODIES = {
                                  "period_end": "2026-03-31", "value": "42"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
     "password_reset": {"email": "nobody@example.org"},
+    "round_list": {"date_0": "10", "date_1": "6", "date_2": "2027"},
+    "round_settings": {"updates_due_days": "10"},
+    "meeting_delete": {"confirm": "on"},
+    "update_request_create": lambda s: {"actions": [s.action.pk]},
 }
 
 
