@@ -15,4 +15,13 @@ urlpatterns = [
     path("strategies/<int:pk>/actions/export.<str:fmt>", views.plan_export, name="plan_export"),
     path("strategies/<int:pk>/actions/import/", views.plan_import, name="plan_import"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/new-date/", views.action_date_propose, name="action_date_propose"),
+    path("date-changes/<int:pk>/", views.date_change_decide, name="date_change_decide"),
+    path("action-statuses/", views.status_meanings, name="status_meanings"),
+]
+
+# A steering group member's personal link from the weekly reminder: no sign-in, the token is the key.
+link_urlpatterns = [
+    path("update/<str:token>/", views.update_link, name="update_link"),
+    path("update/<str:token>/actions/<int:pk>/", views.update_link_action, name="update_link_action"),
 ]
