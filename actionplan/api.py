@@ -44,7 +44,8 @@ class ActionSerializer(serializers.ModelSerializer):
         model = Action
         fields = [
             "id", "strategy", "reference", "text", "aim", "outcome", "lead_agency", "lead_name",
-            "commencement_date", "completion_date", "timing", "core_component", "recommendations",
+            "commencement_date", "completion_date", "original_completion_date", "timing", "core_component",
+            "recommendations",
             "status", "progress", "last_update_at", "is_overdue", "is_stale", "version",
         ]
 

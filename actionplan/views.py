@@ -212,9 +212,11 @@ def action_update(request, pk):
 
 
 def _private(response):
-    """A page reached by a personal link: never cached, never indexed, its address never sent on."""
+    """A page reached by a personal link: never cached, never indexed, its address never sent to another site.
+    ("same-origin", not "no-referrer": with no referrer at all browsers send "Origin: null" with the form,
+    which the CSRF check rightly refuses.)"""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
