@@ -13,6 +13,7 @@ from partnerships.errors import ConflictError
 
 from .models import (
     CLOSED_STATUSES,
+    DEFAULT_STATUS_MEANINGS,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -497,7 +498,8 @@ def update_link_used(*, link, action):
 
 @transaction.atomic
 def status_meanings_set(*, partnership, meanings, actor):
-    """Set the partnership's own words for what each status means. An empty meaning goes back to the default."""
+    """Set the partnership's own words for what each status means. An empty meaning, or the default wording,
+    goes back to the default (so a later change of the defaults reaches it)."""
     existing = {m.status: m for m in StatusMeaning.objects.select_for_update().filter(partnership=partnership)}
     changes = {}
     for status, text in meanings.items():
@@ -505,7 +507,7 @@ def status_meanings_set(*, partnership, meanings, actor):
             raise ValidationError({status: "Not a status."})
         text = (text or "").strip()
         row = existing.get(status)
-        if not text:
+        if not text or text == DEFAULT_STATUS_MEANINGS[status]:
             if row:
                 changes[status] = [row.meaning, ""]
                 row.delete()
