@@ -113,9 +113,12 @@ def action_create(
 @transaction.atomic
 def action_update_progress(
     *, action, actor, status, progress, narrative="", evidence_url="", expected_version=None,
-    completion_note=None, cancellation_reason=None,
+    completion_note=None, cancellation_reason=None, as_of=None,
 ):
     """Record a status and progress update as an immutable timeline entry.
+
+    An action past its completion date (as of `as_of`, default today) cannot be recorded as on track: the
+    owner says it is at risk or off track, or proposes a new date (date_change_propose).
 
     Refuses the write with ConflictError when `expected_version` is given and the
     action has changed since, so no update is silently lost.
@@ -142,7 +145,8 @@ def action_update_progress(
     update.full_clean(exclude=["action", "author"])
     current.full_clean()
     _validate_action_rules(current)
-    if status == ActionStatus.ON_TRACK and current.completion_date and current.completion_date < timezone.localdate():
+    as_of = as_of or timezone.localdate()
+    if status == ActionStatus.ON_TRACK and current.completion_date and current.completion_date < as_of:
         raise ValidationError({"status": (
             f"The action was due on {current.completion_date:%-d %B %Y}, so it cannot be on track. Choose at risk "
             "or off track, or propose a new completion date."
