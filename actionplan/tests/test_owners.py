@@ -250,3 +250,13 @@ def test_after_a_new_version_each_action_appears_once_and_carries_on(due):
     assert [a.pk for a in selectors.my_agency_actions(_lead(side))] == [
         copy.pk, Action.objects.get(strategy=new, copied_from=second).pk,
     ]
+
+
+def test_the_api_refuses_on_track_for_an_overdue_action_with_a_field_error(world, api_client_for):
+    side = world.own
+    Action.objects.filter(pk=side.action.pk).update(completion_date=TODAY - datetime.timedelta(days=1))
+    api = api_client_for(side.users["member_lead"])
+    response = api.patch(f"/api/v1/actions/{side.action.pk}/", {"status": "on_track", "progress": 20},
+                         format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 400
+    assert "cannot be on track" in response.json()["status"][0]
