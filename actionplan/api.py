@@ -60,9 +60,9 @@ class ActionSerializer(serializers.ModelSerializer):
         model = Action
         fields = [
             "id", "strategy", "reference", "text", "aim", "aim_number", "aim_title", "outcome", "outcome_reference",
-            "lead_agency", "lead_agency_name", "lead_name", "commencement_date", "completion_date", "timing",
-            "core_component", "recommendations", "status", "progress", "last_update_at", "updated_at", "is_overdue",
-            "is_stale", "version",
+            "lead_agency", "lead_agency_name", "lead_name", "commencement_date", "completion_date",
+            "original_completion_date", "timing", "core_component", "recommendations", "status", "progress",
+            "last_update_at", "updated_at", "is_overdue", "is_stale", "version",
         ]
 
     def get_recommendations(self, obj) -> list[int]:

@@ -165,3 +165,38 @@ class UpdateRequestForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     confirm = forms.BooleanField(label="Yes, remove this meeting", required=True)
+class DateChangeProposeForm(PortalForm):
+    proposed_date = DateField(label="New completion date", help_text="For example, 31 3 2027.")
+    reason = forms.CharField(
+        label="Why the action needs a new date", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The business manager reads this when deciding.",
+    )
+
+
+class DateChangeDecideForm(PortalForm):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept the new date"), ("reject", "Reject it: the original date stands")],
+        widget=forms.RadioSelect, label="Your decision",
+    )
+    decision_note = forms.CharField(
+        label="Note to the owner (needed when you reject)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("decision_note") or "").strip():
+            self.add_error("decision_note", "Say why the new date is not accepted.")
+        return data
+
+
+class StatusMeaningsForm(PortalForm):
+    """One box per status: what it means in this partnership. An empty box uses the default wording."""
+
+    def __init__(self, *args, meanings, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label, meaning in meanings:
+            self.fields[value] = forms.CharField(
+                label=label, required=False, max_length=300, initial=meaning,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.make_helper()

@@ -42,6 +42,10 @@ class Action(models.Model):
     supporting_agencies = models.ManyToManyField(Agency, blank=True, related_name="supported_actions")
     commencement_date = models.DateField(null=True, blank=True)
     completion_date = models.DateField(null=True, blank=True)
+    original_completion_date = models.DateField(
+        null=True, blank=True,
+        help_text="The completion date first agreed, kept once a revised date has been accepted.",
+    )
     start_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Year of the strategy the action starts in (1 is the first year)."
     )
@@ -56,6 +60,10 @@ class Action(models.Model):
     completion_note = models.TextField(blank=True)
     cancellation_reason = models.TextField(blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        help_text="The action of the previous version this one was copied from.",
+    )
     # Incremented on every write; a write based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -100,6 +108,8 @@ class Action(models.Model):
         if self.commencement_date or self.completion_date:
             start = self.commencement_date.strftime("%b %Y") if self.commencement_date else "…"
             end = self.completion_date.strftime("%b %Y") if self.completion_date else "…"
+            if self.original_completion_date and self.original_completion_date != self.completion_date:
+                end += f" (revised from {self.original_completion_date:%b %Y})"
             return f"{start} to {end}"
         if self.start_year:
             if not self.end_year or self.end_year == self.start_year:
@@ -323,3 +333,85 @@ class BoardPack(models.Model):
     @property
     def filename(self):
         return f"{self.meeting.partnership.slug}-board-pack-{self.meeting.date.isoformat()}.pdf"
+DEFAULT_STATUS_MEANINGS = {
+    ActionStatus.NOT_STARTED: "Work has not begun yet.",
+    ActionStatus.ON_TRACK: "Work is under way and will be finished by the completion date.",
+    ActionStatus.AT_RISK: "Work is under way but the completion date may be missed without help.",
+    ActionStatus.OFF_TRACK: "The completion date will be missed: say why and propose a new date.",
+    ActionStatus.COMPLETED: "The action is done: say what was achieved.",
+    ActionStatus.CANCELLED: "The action will not be done: give the reason.",
+}
+
+
+class StatusMeaning(models.Model):
+    """What one status means in one partnership, in its own words (the defaults apply until it is set)."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE,
+                                    related_name="status_meanings")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    meaning = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partnership", "status"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "status"], name="status_meaning_one_per_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.meaning}"
+
+
+class DateChangeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class CompletionDateChange(models.Model):
+    """An owner's proposal of a revised completion date, with the reason, and the business manager's decision."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="date_changes")
+    proposed_date = models.DateField()
+    date_before = models.DateField(null=True, blank=True, help_text="The completion date when it was proposed.")
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="date_changes_proposed")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=DateChangeStatus.choices, default=DateChangeStatus.PROPOSED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="date_changes_decided")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action"], condition=Q(status="proposed"),
+                                    name="date_change_one_open_per_action"),
+        ]
+
+    def __str__(self):
+        return f"New date {self.proposed_date} for {self.action.reference}"
+
+    @property
+    def audit_partnership(self):
+        return self.action.lead_agency.partnership
+
+
+class UpdateLink(models.Model):
+    """A personal link sent with a weekly reminder: it opens the update pages of the actions the person's
+    agency leads, and nothing else, until it expires. Only the token's hash is kept (partnerships.secret_links)."""
+
+    membership = models.ForeignKey("partnerships.Membership", on_delete=models.CASCADE, related_name="update_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Update link for {self.membership} until {self.expires_at:%d %b %Y}"

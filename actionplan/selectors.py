@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from partnerships import access
 
-from .models import CLOSED_STATUSES, Action, ActionStatus, reference_sort_key
+from .models import (
+    CLOSED_STATUSES,
+    DEFAULT_STATUS_MEANINGS,
+    Action,
+    ActionStatus,
+    CompletionDateChange,
+    DateChangeStatus,
+    StatusMeaning,
+    reference_sort_key,
+)
 
 
 def visible_actions(membership):
@@ -67,6 +76,9 @@ def _stale_before():
 
 
 def overdue_q(today=None):
+    """The one overdue rule: open and past its completion date. The completion date is the one agreed now,
+    so once a revised date is accepted the action is judged against it (the original stays on record).
+    `annotate_flags` applies the same rule to actions already read."""
     today = today or timezone.localdate()
     return Q(completion_date__lt=today) & ~Q(status__in=CLOSED_STATUSES)
 
@@ -118,10 +130,14 @@ def plan_actions(membership, strategy):
 
 
 def my_agency_actions(membership):
-    """The open and closed actions the member's agency leads, overdue and stale first."""
-    qs = visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy__status__in=(
-        "draft", "in_review", "approved", "published",
-    ))
+    """The open and closed actions the member's agency leads in the current strategy (the live one: each
+    action once, even while a new version is drafted), overdue and stale first."""
+    from strategy.selectors import current_strategy
+
+    current = current_strategy(membership)
+    if current is None:
+        return []
+    qs = visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy=current)
     actions = annotate_flags(list(with_table_relations(qs.select_related("strategy")).order_by("completion_date", "id")))
     actions.sort(key=lambda a: (not a.is_overdue, not a.is_stale, a.is_closed, a.completion_date or timezone.localdate().max))
     return actions
@@ -295,12 +311,18 @@ def recommendations_coverage(actions_qs):
     return recs
 
 
-def _reminder_actions(day):
+def needs_update_q(day):
+    """Open actions due within 14 days of `day`, overdue or stale: what the weekly reminder asks about."""
     due_soon = Q(completion_date__gte=day, completion_date__lte=day + timedelta(days=14))
+    return ~Q(status__in=CLOSED_STATUSES) & (due_soon | Q(completion_date__lt=day) | stale_q())
+
+
+def _reminder_actions(day):
+    from strategy.selectors import current_strategy_ids
+
     return (
-        Action.objects.exclude(status__in=CLOSED_STATUSES)
-        .exclude(strategy__status="superseded")
-        .filter(due_soon | Q(completion_date__lt=day) | stale_q())
+        Action.objects.filter(strategy_id__in=list(current_strategy_ids().values()))
+        .filter(needs_update_q(day))
         .select_related("strategy", "lead_agency", "outcome__aim")
     )
 
@@ -350,8 +372,8 @@ def reminder_leads(*, day):
     for m in members:
         actions = sorted(by_agency[m.agency_id], key=lambda a: (not a.is_overdue, a.completion_date or _FAR,
                                                                  reference_sort_key(a.reference)))
-        result.append({"user": m.user, "partnership": m.partnership, "agency": m.agency, "actions": actions,
-                       "day": day, "round": reminding.get(m.partnership_id)})
+        result.append({"user": m.user, "membership": m, "partnership": m.partnership, "agency": m.agency,
+                       "actions": actions, "day": day, "round": reminding.get(m.partnership_id)})
     return result
 
 
@@ -366,7 +388,9 @@ def reminder_summaries(*, day):
     by_partnership = {}
     for m in managers:
         by_partnership.setdefault(m.partnership_id, []).append(m)
-    strategies = Strategy.objects.filter(partnership_id__in=list(by_partnership)).exclude(status="superseded")
+    from strategy.selectors import current_strategy_ids
+
+    strategies = Strategy.objects.filter(pk__in=list(current_strategy_ids(by_partnership).values()))
     figures = {}
     for strategy in strategies:
         figures.setdefault(strategy.partnership_id, []).append(
@@ -393,7 +417,6 @@ def home_progress(membership, context):
 FIRST_ROUND_DAYS = 28
 # Weekly reminders of a round go out from this many days before updates fall due until the meeting.
 ROUND_REMINDER_DAYS = 14
-LIVE_STRATEGY_STATUSES = ("published", "approved", "in_review", "draft")
 
 
 class Round:
@@ -455,17 +478,10 @@ def next_round(partnership_id, day=None):
 
 
 def live_strategy_id(partnership_id):
-    """The strategy a round follows: the published one, else the approved one, else the newest in review or draft."""
-    from django.db.models import Case, IntegerField, When
+    """The strategy a round follows: the partnership's current strategy (strategy.selectors.current_strategy's rule)."""
+    from strategy.selectors import current_strategy_ids
 
-    from strategy.models import Strategy
-
-    live_first = Case(When(status="published", then=0), When(status="approved", then=1), default=2,
-                      output_field=IntegerField())
-    return (
-        Strategy.objects.filter(partnership_id=partnership_id, status__in=LIVE_STRATEGY_STATUSES)
-        .order_by(live_first, "-period_start", "-created_at").values_list("pk", flat=True).first()
-    )
+    return current_strategy_ids([partnership_id]).get(partnership_id)
 
 
 def _needs_round_update(opens_on):
@@ -619,3 +635,64 @@ def home_round(membership, context):
 def update_requests_of(action, limit=10):
     """The latest requests for an update of the action, for its page."""
     return list(action.update_request_items.select_related("request__requested_by", "request__meeting")[:limit])
+def _lead_sort_key(action):
+    return (not action.is_overdue, action.completion_date or _FAR, reference_sort_key(action.reference))
+
+
+def actions_to_update(membership, *, day=None, exclude_updated_since=None):
+    """The actions of the current strategy the member's agency leads that need an update (as the reminder
+    counts them), in the reminder's order: overdue first, then by completion date. Those updated since
+    `exclude_updated_since` are left out (they have just been seen to)."""
+    from strategy.selectors import current_strategy
+
+    day = day or timezone.localdate()
+    current = current_strategy(membership)
+    if current is None or not membership.agency_id:
+        return []
+    qs = visible_actions(membership).filter(strategy=current, lead_agency_id=membership.agency_id)
+    qs = qs.filter(needs_update_q(day))
+    if exclude_updated_since is not None:
+        qs = qs.exclude(last_update_at__gte=exclude_updated_since)
+    return sorted(annotate_flags(list(qs.select_related("strategy", "lead_agency"))), key=_lead_sort_key)
+
+
+def status_meanings(partnership):
+    """[(status, label, meaning)] in the partnership's own words, the defaults where it has none. One query."""
+    own = dict(StatusMeaning.objects.filter(partnership=partnership).values_list("status", "meaning"))
+    return [(value, label, own.get(value) or DEFAULT_STATUS_MEANINGS[value]) for value, label in ActionStatus.choices]
+
+
+def last_update(action):
+    """The action's latest update with its author, looking back through the versions it was copied from."""
+    from .models import ActionUpdate
+
+    return (ActionUpdate.objects.filter(action_id__in=lineage_ids(action)).select_related("author")
+            .order_by("-created_at", "-id").first())
+
+
+def lineage_ids(action):
+    """The action and the actions of earlier versions it was copied from, newest first."""
+    ids, current, seen = [action.pk], action.copied_from_id, {action.pk}
+    while current and current not in seen:
+        seen.add(current)
+        ids.append(current)
+        current = Action.objects.filter(pk=current).values_list("copied_from_id", flat=True).first()
+    return ids
+
+
+def date_changes(action):
+    """The action's date proposals, newest first, with who proposed and decided them."""
+    return list(action.date_changes.select_related("proposed_by", "decided_by"))
+
+
+def pending_date_change(action):
+    return CompletionDateChange.objects.filter(action=action, status=DateChangeStatus.PROPOSED).first()
+
+
+def pending_date_changes(membership):
+    """Proposed new dates waiting for the business manager, oldest first."""
+    return list(
+        CompletionDateChange.objects.filter(
+            status=DateChangeStatus.PROPOSED, action__strategy__partnership_id=membership.partnership_id
+        ).select_related("action", "proposed_by").order_by("proposed_at", "id")
+    )

@@ -12,7 +12,21 @@ from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
 from strategy.services import plan_changed
 
-from .models import Action, ActionStatus, ActionUpdate, ProgressSnapshot, ReminderKind, ReminderLog, reference_sort_key
+from .models import (
+    CLOSED_STATUSES,
+    DEFAULT_STATUS_MEANINGS,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    CompletionDateChange,
+    DateChangeStatus,
+    ProgressSnapshot,
+    ReminderKind,
+    ReminderLog,
+    StatusMeaning,
+    UpdateLink,
+    reference_sort_key,
+)
 
 PROGRESS_FIELDS = ("status", "progress")
 
@@ -101,9 +115,12 @@ def action_create(
 @transaction.atomic
 def action_update_progress(
     *, action, actor, status, progress, narrative="", evidence_url="", expected_version=None,
-    completion_note=None, cancellation_reason=None,
+    completion_note=None, cancellation_reason=None, as_of=None,
 ):
     """Record a status and progress update as an immutable timeline entry.
+
+    An action past its completion date (as of `as_of`, default today) cannot be recorded as on track: the
+    owner says it is at risk or off track, or proposes a new date (date_change_propose).
 
     Refuses the write with ConflictError when `expected_version` is given and the
     action has changed since, so no update is silently lost.
@@ -130,6 +147,12 @@ def action_update_progress(
     update.full_clean(exclude=["action", "author"])
     current.full_clean()
     _validate_action_rules(current)
+    as_of = as_of or timezone.localdate()
+    if status == ActionStatus.ON_TRACK and current.completion_date and current.completion_date < as_of:
+        raise ValidationError({"status": (
+            f"The action was due on {current.completion_date:%-d %B %Y}, so it cannot be on track. Choose at risk "
+            "or off track, or propose a new completion date."
+        )})
     current.version += 1
     current.last_update_at = timezone.now()
     current._history_user = actor
@@ -308,8 +331,10 @@ def week_start_of(day):
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _send_once(*, partnership, recipient, kind, week_start, action_count, subject, template, context):
-    """Send one reminder unless it was sent already this week. The log row and the email succeed together."""
+def _send_once(*, partnership, recipient, kind, week_start, action_count, subject, template, context,
+               extra_context=None):
+    """Send one reminder unless it was sent already this week. The log row and the email succeed together.
+    `extra_context`, when given, is called inside the transaction once the email is known to be due."""
     try:
         with transaction.atomic():
             _, created = ReminderLog.objects.get_or_create(
@@ -318,11 +343,17 @@ def _send_once(*, partnership, recipient, kind, week_start, action_count, subjec
             )
             if not created:
                 return False
-            body = render_to_string(template, {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")})
+            extra = extra_context() if extra_context else {}
+            body = render_to_string(template, {**context, **extra, "base_url": settings.PORTAL_BASE_URL.rstrip("/")})
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     except IntegrityError:
         return False  # a concurrent run logged it first
     return True
+
+
+def _link_context(membership):
+    link, token = update_link_issue(membership=membership)
+    return {"link_token": token, "link_expires": link.expires_at}
 
 
 def reminders_send(*, day):
@@ -338,6 +369,7 @@ def reminders_send(*, day):
             action_count=len(lead["actions"]),
             subject=f"{lead['partnership'].name}: {len(lead['actions'])} action(s) to update",
             template="actionplan/email/lead_reminder.txt", context=lead,
+            extra_context=lambda lead=lead: _link_context(lead["membership"]),
         )
     for summary in selectors.reminder_summaries(day=day):
         sent += _send_once(
@@ -606,3 +638,193 @@ def board_pack_record_download(*, pack, actor):
 
     record(actor=actor, verb="round.board_pack_downloaded", obj=pack, partnership=pack.meeting.partnership,
            kind=AuditEvent.Kind.READ)
+# -- Personal update links ----------------------------------------------------------------------
+
+
+class LinkRefused(Exception):
+    """The link cannot be used: unknown, expired, or its holder's membership no longer allows it.
+    `sign_in` says whether signing in may still get the person there (for example two-step verification)."""
+
+    def __init__(self, message, *, sign_in=False):
+        super().__init__(message)
+        self.sign_in = sign_in
+
+
+def update_link_issue(*, membership, actor=None, days=None):
+    """A new personal update link for a steering group member. Returns (link, token); only the token's hash
+    is stored, and the token is not kept anywhere but in the email."""
+    from partnerships.secret_links import new_token
+
+    token, digest = new_token()
+    days = settings.UPDATE_LINK_DAYS if days is None else days
+    link = UpdateLink.objects.create(
+        membership=membership, token_hash=digest, expires_at=timezone.now() + datetime.timedelta(days=days)
+    )
+    record(actor=actor, verb="update_link.issued", obj=membership, partnership=membership.partnership,
+           summary=f"Personal update link for {membership.user} until {link.expires_at:%-d %B %Y}")
+    return link, token
+
+
+def update_link_membership(token):
+    """The link and the membership it acts for, checked now against that membership as it is today: active,
+    a steering group member with an agency, and not someone the partnership requires to sign in with
+    two-step verification (nor anyone who chose it). Raises LinkRefused otherwise."""
+    from partnerships import two_factor
+    from partnerships.secret_links import token_hash
+
+    link = UpdateLink.objects.select_related(
+        "membership__user", "membership__partnership", "membership__agency"
+    ).filter(token_hash=token_hash(token)).first()
+    if link is None:
+        raise LinkRefused("This link is not valid.", sign_in=True)
+    if link.expires_at <= timezone.now():
+        raise LinkRefused("This link has expired.", sign_in=True)
+    membership = link.membership
+    if not (membership.is_active and membership.user.is_active and membership.agency_id):
+        raise LinkRefused("This link no longer opens anything.")
+    required = membership.partnership.require_two_factor and membership.role in two_factor.REQUIRED_ROLES
+    if required or two_factor.is_enabled(membership.user):
+        raise LinkRefused("Your account signs in with two-step verification.", sign_in=True)
+    return link, membership
+
+
+def update_link_used(*, link, action):
+    """Note that the link saved an update (counted on the link, and in the audit trail)."""
+    UpdateLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now(), use_count=link.use_count + 1)
+    record(actor=link.membership.user, verb="update_link.used", obj=action, partnership=link.membership.partnership,
+           summary=f"{action.reference} updated through a personal link")
+
+
+# -- What each status means ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def status_meanings_set(*, partnership, meanings, actor):
+    """Set the partnership's own words for what each status means. An empty meaning, or the default wording,
+    goes back to the default (so a later change of the defaults reaches it)."""
+    existing = {m.status: m for m in StatusMeaning.objects.select_for_update().filter(partnership=partnership)}
+    changes = {}
+    for status, text in meanings.items():
+        if status not in ActionStatus.values:
+            raise ValidationError({status: "Not a status."})
+        text = (text or "").strip()
+        row = existing.get(status)
+        if not text or text == DEFAULT_STATUS_MEANINGS[status]:
+            if row:
+                changes[status] = [row.meaning, ""]
+                row.delete()
+            continue
+        if row is None:
+            row = StatusMeaning(partnership=partnership, status=status, meaning=text)
+            row.full_clean()
+            row.save()
+            changes[status] = ["", text]
+        elif row.meaning != text:
+            changes[status] = [row.meaning, text]
+            row.meaning = text
+            row.full_clean()
+            row.save(update_fields=["meaning", "updated_at"])
+    if changes:
+        record(actor=actor, verb="status_meanings.changed", obj=partnership, partnership=partnership,
+               summary="What each action status means", changes=changes)
+    return changes
+
+
+# -- A revised completion date -------------------------------------------------------------------
+
+
+@transaction.atomic
+def date_change_propose(*, action, proposed_date, reason, actor):
+    """An owner proposes a revised completion date, with the reason. One proposal waits at a time."""
+    current = Action.objects.select_for_update().select_related("strategy__partnership").get(pk=action.pk)
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the action needs a new completion date."
+    if proposed_date is None:
+        errors["proposed_date"] = "Enter the new completion date."
+    elif proposed_date == current.completion_date:
+        errors["proposed_date"] = "The new date must be different from the current completion date."
+    elif proposed_date < timezone.localdate():
+        errors["proposed_date"] = "The new completion date must be today or in the future."
+    elif current.commencement_date and proposed_date < current.commencement_date:
+        errors["proposed_date"] = "The new completion date must be on or after the commencement date."
+    if current.status in CLOSED_STATUSES:
+        errors["proposed_date"] = "The action is closed."
+    if current.date_changes.filter(status=DateChangeStatus.PROPOSED).exists():
+        errors["proposed_date"] = "A new date is already waiting for a decision."
+    if errors:
+        raise ValidationError(errors)
+    change = CompletionDateChange(action=current, proposed_date=proposed_date, date_before=current.completion_date,
+                                  reason=reason.strip(), proposed_by=actor)
+    change.full_clean(exclude=["action", "proposed_by"])
+    change.save()
+    record(actor=actor, verb="action.date_change_proposed", obj=current, partnership=current.strategy.partnership,
+           summary=f"{current.reference}: new completion date {proposed_date:%-d %B %Y} proposed",
+           changes={"completion_date": [str(current.completion_date), str(proposed_date)]})
+    return change
+
+
+@transaction.atomic
+def date_change_decide(*, change, accept, actor, note=""):
+    """The business manager accepts or rejects a proposed date. Accepting moves the completion date and keeps
+    the first agreed date as the original, which stays beside it wherever the action's dates are shown."""
+    change = CompletionDateChange.objects.select_for_update().select_related("action").get(pk=change.pk)
+    if change.status != DateChangeStatus.PROPOSED:
+        raise ValidationError("This proposal has already been decided.")
+    if not accept and not (note or "").strip():
+        raise ValidationError({"decision_note": "Say why the new date is not accepted."})
+    action = Action.objects.select_for_update().select_related("strategy__partnership").get(pk=change.action_id)
+    change.status = DateChangeStatus.ACCEPTED if accept else DateChangeStatus.REJECTED
+    change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), (note or "").strip()
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if accept:
+        before = action.completion_date
+        if action.original_completion_date is None:
+            action.original_completion_date = before
+        action.completion_date = change.proposed_date
+        action.version += 1
+        _validate_action_rules(action)
+        action._history_user = actor
+        action.save(update_fields=["completion_date", "original_completion_date", "version", "updated_at"])
+    record(actor=actor, verb="action.date_change_" + change.status, obj=action,
+           partnership=action.strategy.partnership,
+           summary=f"{action.reference}: new completion date {change.proposed_date:%-d %B %Y} {change.status}",
+           changes={"completion_date": [str(change.date_before), str(change.proposed_date)]} if accept else None)
+    return change
+
+
+# -- A new version going live --------------------------------------------------------------------
+
+
+@transaction.atomic
+def actions_carry_over(*, strategy, actor):
+    """When a new version goes live, each action copied from the old version takes the status, progress,
+    notes and dates its original reached while the new version was drafted, so no update is lost. The
+    original's timeline is shown with the copy (selectors.lineage_ids). Returns how many actions moved on."""
+    copies = list(Action.objects.select_for_update().filter(strategy=strategy, copied_from__isnull=False)
+                  .select_related("copied_from"))
+    carried = 0
+    for copy in copies:
+        original = copy.copied_from
+        fields = []
+        if original.last_update_at and (copy.last_update_at is None or original.last_update_at > copy.last_update_at):
+            for name in ("status", "progress", "completion_note", "cancellation_reason", "last_update_at"):
+                if getattr(copy, name) != getattr(original, name):
+                    setattr(copy, name, getattr(original, name))
+                    fields.append(name)
+        accepted_since = original.date_changes.filter(status=DateChangeStatus.ACCEPTED,
+                                                      decided_at__gt=strategy.created_at).exists()
+        if accepted_since:
+            for name in ("completion_date", "original_completion_date"):
+                if getattr(copy, name) != getattr(original, name):
+                    setattr(copy, name, getattr(original, name))
+                    fields.append(name)
+        if fields:
+            copy.version += 1
+            copy._history_user = actor
+            copy.save(update_fields=[*fields, "version", "updated_at"])
+            carried += 1
+    if carried:
+        record(actor=actor, verb="actions.carried_over", obj=strategy, partnership=strategy.partnership,
+               summary=f"{carried} action(s) carried on from the previous version")
+    return carried

@@ -22,4 +22,13 @@ urlpatterns = [
     path("rounds/<int:pk>/request-update/", views.update_request_create, name="update_request_create"),
     path("rounds/<int:pk>/board-pack/", views.board_pack_create, name="board_pack_create"),
     path("board-packs/<int:pk>/", views.board_pack_download, name="board_pack_download"),
+    path("actions/<int:pk>/new-date/", views.action_date_propose, name="action_date_propose"),
+    path("date-changes/<int:pk>/", views.date_change_decide, name="date_change_decide"),
+    path("action-statuses/", views.status_meanings, name="status_meanings"),
+]
+
+# A steering group member's personal link from the weekly reminder: no sign-in, the token is the key.
+link_urlpatterns = [
+    path("update/<str:token>/", views.update_link, name="update_link"),
+    path("update/<str:token>/actions/<int:pk>/", views.update_link_action, name="update_link_action"),
 ]

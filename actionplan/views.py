@@ -23,12 +23,22 @@ from .forms import (
     ActionForm,
     ActionUpdateForm,
     ConfirmForm,
+    DateChangeDecideForm,
+    DateChangeProposeForm,
     MeetingForm,
     PlanImportForm,
     RoundSettingsForm,
+    StatusMeaningsForm,
     UpdateRequestForm,
 )
-from .models import CLOSED_STATUSES, ActionStatus, BoardPackStatus, reference_sort_key
+from .models import (
+    CLOSED_STATUSES,
+    ActionStatus,
+    ActionUpdate,
+    BoardPackStatus,
+    CompletionDateChange,
+    reference_sort_key,
+)
 
 
 def _strategy(request, pk):
@@ -114,7 +124,8 @@ def action_create(request, pk):
 @access.partnership_view
 def action_detail(request, pk):
     action = _action(request, pk)
-    updates = action.updates.select_related("author")
+    selectors.annotate_flags([action])
+    updates = ActionUpdate.objects.filter(action_id__in=selectors.lineage_ids(action)).select_related("author")
     return render(
         request,
         "actionplan/action_detail.html",
@@ -130,7 +141,56 @@ def action_detail(request, pk):
             **gather("action_detail", request.membership, action),
             "statuses": ActionStatus.choices,
             "update_requests": selectors.update_requests_of(action),
+            "date_changes": selectors.date_changes(action),
+            "can_decide": access.can(request.membership, access.ACTION_EDIT, action),
         },
+    )
+
+
+def _update_context(action, membership):
+    """What an owner needs to decide an update: due date, overdue, the last update, what each status means,
+    and any new date waiting for a decision."""
+    selectors.annotate_flags([action])
+    return {
+        "last": selectors.last_update(action),
+        "meanings": selectors.status_meanings(membership.partnership),
+        "pending_change": selectors.pending_date_change(action),
+    }
+
+
+def _save_update(request, action, membership, form):
+    """Save the update from a bound form. Returns (saved, conflict)."""
+    data = form.cleaned_data
+    try:
+        services.action_update_progress(
+            action=action, actor=membership.user, status=data["status"], progress=data["progress"],
+            narrative=data["narrative"], evidence_url=data["evidence_url"], expected_version=data["version"],
+        )
+    except ConflictError as error:
+        form.add_error(None, str(error) + " Check its current status below; your update is kept in the form.")
+        form.data = form.data.copy()
+        form.data["version"] = error.current.version
+        return False, error.current
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return False, None
+    return True, None
+
+
+def _next_to_update(membership, after):
+    """The next action of the member's agency that needs an update, leaving out any updated in the last week
+    (including the one just saved)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    queue = selectors.actions_to_update(membership, exclude_updated_since=timezone.now() - timedelta(days=7))
+    return next((a for a in queue if a.pk != after.pk), None)
+
+
+def _update_form(request, action):
+    return ActionUpdateForm(
+        request.POST or None, initial={"status": action.status, "progress": action.progress, "version": action.version}
     )
 
 
@@ -139,35 +199,160 @@ def action_detail(request, pk):
 def action_update(request, pk):
     action = _action(request, pk)
     access.require(request.membership, access.ACTION_UPDATE_PROGRESS, action)
-    form = ActionUpdateForm(
-        request.POST or None, initial={"status": action.status, "progress": action.progress, "version": action.version}
-    )
+    form = _update_form(request, action)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_update_progress(
-                action=action, actor=request.user, status=data["status"], progress=data["progress"],
-                narrative=data["narrative"], evidence_url=data["evidence_url"], expected_version=data["version"],
-            )
-        except ConflictError as error:
-            conflict = error.current
-            form.add_error(None, str(error) + " Check its current status below; your update is kept in the form.")
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+        saved, conflict = _save_update(request, action, request.membership, form)
+        if saved:
             messages.success(request, f"Update to action {action.reference} saved.")
+            if "save_next" in request.POST:
+                following = _next_to_update(request.membership, action)
+                if following is not None:
+                    return redirect("action_update", slug=request.partnership.slug, pk=following.pk)
+                messages.success(request, "No other action of your agency needs an update.")
+                return redirect("my_actions", slug=request.partnership.slug)
             if request.GET.get("next") == "mine":
                 return redirect("my_actions", slug=request.partnership.slug)
             return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
     return render(
         request,
         "actionplan/action_update.html",
-        {"form": form, "action": conflict or action, "strategy": action.strategy, "conflict": conflict},
+        {"form": form, "action": conflict or action, "strategy": action.strategy, "conflict": conflict,
+         "cancel_url": reverse("action_detail", kwargs={"slug": request.partnership.slug, "pk": action.pk}),
+         "date_url": reverse("action_date_propose", kwargs={"slug": request.partnership.slug, "pk": action.pk}),
+         **_update_context(conflict or action, request.membership)},
         status=409 if conflict else 200,
     )
+
+
+def _private(response):
+    """A page reached by a personal link: never cached, never indexed, its address never sent to another site.
+    ("same-origin", not "no-referrer": with no referrer at all browsers send "Origin: null" with the form,
+    which the CSRF check rightly refuses.)"""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _link_or_refusal(request, token):
+    try:
+        return services.update_link_membership(token), None
+    except services.LinkRefused as refused:
+        return None, _private(render(request, "actionplan/update_link_refused.html",
+                                     {"message": str(refused), "sign_in": refused.sign_in}, status=404))
+
+
+def _link_action(membership, pk):
+    """An action the link may open: led by the holder's agency, one they may update now, in the current strategy."""
+    from strategy.selectors import current_strategy
+
+    qs = selectors.visible_actions(membership).filter(
+        lead_agency_id=membership.agency_id, strategy=current_strategy(membership)
+    )
+    action = qs.select_related("strategy", "lead_agency", "outcome__aim").filter(pk=pk).first()
+    if action is None or not access.can(membership, access.ACTION_UPDATE_PROGRESS, action):
+        raise Http404("Not found.")
+    return action
+
+
+@require_http_methods(["GET"])
+def update_link(request, token):
+    """A personal link's start: the actions of the person's agency that need an update."""
+    found, refusal = _link_or_refusal(request, token)
+    if refusal:
+        return refusal
+    link, membership = found
+    actions = selectors.actions_to_update(membership)
+    return _private(render(request, "actionplan/update_link.html", {
+        "token": token, "actions": actions, "holder": membership, "link_partnership": membership.partnership,
+    }))
+
+
+@require_http_methods(["GET", "POST"])
+def update_link_action(request, token, pk):
+    """The update form of one action, opened by a personal link (no sign-in). It acts as its holder and
+    allows only what their membership allows today."""
+    found, refusal = _link_or_refusal(request, token)
+    if refusal:
+        return refusal
+    link, membership = found
+    action = _link_action(membership, pk)
+    form = _update_form(request, action)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        saved, conflict = _save_update(request, action, membership, form)
+        if saved:
+            services.update_link_used(link=link, action=action)
+            messages.success(request, f"Update to action {action.reference} saved.")
+            if "save_next" in request.POST:
+                following = _next_to_update(membership, action)
+                if following is not None:
+                    return redirect("update_link_action", token=token, pk=following.pk)
+            return redirect("update_link", token=token)
+    return _private(render(
+        request,
+        "actionplan/action_update.html",
+        {"form": form, "action": conflict or action, "strategy": action.strategy, "conflict": conflict,
+         "cancel_url": reverse("update_link", kwargs={"token": token}), "link_partnership": membership.partnership,
+         "holder": membership, **_update_context(conflict or action, membership)},
+        status=409 if conflict else 200,
+    ))
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def action_date_propose(request, pk):
+    """An owner proposes a revised completion date, with the reason."""
+    action = _action(request, pk)
+    access.require(request.membership, access.ACTION_UPDATE_PROGRESS, action)
+    form = DateChangeProposeForm(request.POST or None)
+    if save_form(request, form, lambda data: services.date_change_propose(action=action, actor=request.user, **data),
+                 success="New completion date proposed. The business manager will accept or reject it."):
+        return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
+    selectors.annotate_flags([action])
+    return render(request, "actionplan/date_propose.html", {
+        "form": form, "action": action, "strategy": action.strategy,
+        "pending_change": selectors.pending_date_change(action),
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def date_change_decide(request, pk):
+    """The business manager accepts or rejects a proposed completion date."""
+    change = access.get_visible_or_404(
+        CompletionDateChange.objects.filter(action__in=visible_actions(request.membership))
+        .select_related("action__strategy", "action__lead_agency", "proposed_by", "decided_by"), pk=pk,
+    )
+    access.require(request.membership, access.ACTION_EDIT, change.action)
+    form = DateChangeDecideForm(request.POST or None)
+
+    def write(data):
+        return services.date_change_decide(change=change, accept=data["decision"] == "accept", actor=request.user,
+                                           note=data["decision_note"])
+
+    if change.status == "proposed" and save_form(
+        request, form, write, success=lambda c: f"New date for action {c.action.reference} {c.status}."
+    ):
+        return redirect("action_detail", slug=request.partnership.slug, pk=change.action_id)
+    return render(request, "actionplan/date_decide.html", {
+        "form": form, "change": change, "action": change.action, "strategy": change.action.strategy,
+    })
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def status_meanings(request):
+    """What each action status means in this partnership; the business manager may change the wording."""
+    access.require(request.membership, access.STATUS_MEANINGS_EDIT)
+    meanings = selectors.status_meanings(request.partnership)
+    form = StatusMeaningsForm(request.POST or None, meanings=meanings)
+    if save_form(request, form, lambda data: services.status_meanings_set(
+        partnership=request.partnership, meanings=data, actor=request.user,
+    ) or None, success="What each status means is saved."):
+        return redirect("status_meanings", slug=request.partnership.slug)
+    return render(request, "actionplan/status_meanings.html", {"form": form, "meanings": meanings})
 
 
 @access.partnership_view

@@ -393,6 +393,8 @@ CELERY_BEAT_SCHEDULE["apply-retention"] = {
 
 # Action plan: an action with no update for this many days is stale.
 ACTION_STALE_AFTER_DAYS = int(os.environ.get("ACTION_STALE_AFTER_DAYS", "90"))
+# How long the personal link in a weekly reminder opens its holder's update pages.
+UPDATE_LINK_DAYS = int(os.environ.get("UPDATE_LINK_DAYS", "14"))
 
 # Exports: one queued or rendering for longer than this is taken to be stalled (worker lost) and can be retried.
 EXPORT_STALLED_AFTER_SECONDS = int(os.environ.get("EXPORT_STALLED_AFTER_SECONDS", "600"))

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from actionplan.urls import link_urlpatterns as update_link_urlpatterns
 from partnerships import views, views_two_factor
 from partnerships.api import ObtainTokenView
 from reviews.views import review_token
@@ -47,6 +48,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include(partnership_patterns)),
     # An outside reviewer's personal link: no sign-in, the secret token is the key.
     path("review/<str:token>/", review_token, name="review_token"),
+    # A steering group member's personal update link from the weekly reminder (actionplan.services).
+    path("", include(update_link_urlpatterns)),
     path("", include(survey_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

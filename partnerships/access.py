@@ -23,6 +23,7 @@ ACTION_VIEW = "action.view"
 ACTION_CREATE = "action.create"
 ACTION_EDIT = "action.edit"
 ACTION_UPDATE_PROGRESS = "action.update_progress"
+STATUS_MEANINGS_EDIT = "action.status_meanings_edit"
 EXPORT_REQUEST = "export.request"
 EXPORT_VIEW = "export.view"
 EXPORT_CHALLENGE = "export.challenge"
@@ -106,6 +107,8 @@ def can(membership, perm, obj=None):
         return bm and (obj is None or _strategy_of(obj).is_editable)
     if perm == ACTION_VIEW:
         return can(membership, STRATEGY_VIEW, _strategy_of(obj) if obj is not None else None)
+    if perm == STATUS_MEANINGS_EDIT:
+        return bm
     if perm in (ACTION_CREATE, ACTION_EDIT):
         return bm and (obj is None or _strategy_of(obj).status != "superseded")
     if perm == ACTION_UPDATE_PROGRESS:

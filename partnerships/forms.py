@@ -19,6 +19,29 @@ def _name_required_messages(form):
         field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label[0].lower() + label[1:]}"
 
 
+# Input types the GOV.UK template pack leaves as unstyled browser boxes (it styles text inputs only).
+_PLAIN_INPUT_TYPES = {"number": "govuk-input--width-5", "url": "", "date": "govuk-input--width-10", "email": "",
+                      "tel": "govuk-input--width-20", "time": "govuk-input--width-5"}
+
+
+def _style_inputs(form):
+    """Give number, URL, date and similar inputs the GOV.UK input style, and the error style when they have
+    an error (the template pack does both for text inputs only)."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        width = _PLAIN_INPUT_TYPES.get(getattr(widget, "input_type", None))
+        if width is None:
+            continue
+        classes = [c for c in widget.attrs.get("class", "").split() if c != "govuk-input--error"]
+        if "govuk-input" not in classes:
+            classes.insert(0, "govuk-input")
+            if width and not any(c.startswith("govuk-input--width") for c in classes):
+                classes.append(width)
+        if name in (getattr(form, "_errors", None) or {}):
+            classes.append("govuk-input--error")
+        widget.attrs["class"] = " ".join(classes)
+
+
 class PortalFormMixin:
     """GOV.UK Design System rendering for every form: labels, hints, errors beside fields, error summary."""
 
@@ -26,8 +49,13 @@ class PortalFormMixin:
         super().__init__(*args, **kwargs)
         self.make_helper()
 
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        _style_inputs(self)
+
     def make_helper(self):
         """(Re)build the crispy layout; call again after adding fields in a subclass's __init__."""
+        _style_inputs(self)
         _name_required_messages(self)
         self.helper = FormHelper(self)
         self.helper.form_tag = False

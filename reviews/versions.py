@@ -99,6 +99,10 @@ def strategy_transition(*, strategy, actor, target, **values):
     record(actor=actor, verb="strategy.status_changed", obj=strategy, partnership=strategy.partnership,
            summary=f"{S(before).label} to {S(target).label}", changes=changes)
     if target == S.PUBLISHED:
+        from actionplan.services import actions_carry_over
+
+        # Owners kept updating the live version while this one was drafted: nothing they wrote is lost.
+        actions_carry_over(strategy=strategy, actor=actor)
         for older in Strategy.objects.select_for_update().filter(
             partnership=strategy.partnership, status=S.PUBLISHED
         ).exclude(pk=strategy.pk).filter(pk__in=_ancestor_ids(strategy)):
@@ -130,12 +134,14 @@ class CopyStep:
     `model` is an app label ("strategy.Section"); `lookup` finds the old version's records from
     the old strategy. Foreign keys to any record already copied (the strategy, an aim, an outcome,
     this model itself) are pointed at the copies; other foreign keys (agencies, reference data)
-    and many-to-many links are kept. `reset` gives fields fixed values in the copy.
+    and many-to-many links are kept. `reset` gives fields fixed values in the copy. `origin`, when
+    given, names a link of the model to itself that each copy points at the record it was copied from.
     """
 
     model: str
     lookup: str
     reset: dict = field(default_factory=dict)
+    origin: str = ""
 
 
 # In order: a record's parents are copied before it. Adding a model is one line here (or in NOT_COPIED).
@@ -146,7 +152,7 @@ COPIED = (
     CopyStep("strategy.Priority", "strategy"),
     CopyStep("strategy.GovernanceBody", "strategy"),
     CopyStep("strategy.Measure", "outcome__aim__strategy"),
-    CopyStep("actionplan.Action", "strategy", reset={"version": 1}),
+    CopyStep("actionplan.Action", "strategy", reset={"version": 1}, origin="copied_from"),
 )
 
 # Records tied to a strategy (or to what is copied) that stay with the old version, and why.
@@ -163,6 +169,9 @@ NOT_COPIED = {
     "actionplan.ActionUpdate": "the timeline stays with the action it describes; status and progress are carried over",
     "audits.AuditFinding": "a finding belongs to its audit and keeps its links to the actions of the version it led to",
     "workforce.TrainingNeed": "a need belongs to its assessment and keeps its links to the actions of the version it led to",
+    "actionplan.CompletionDateChange": (
+        "a proposal belongs to the action it was made on; an accepted date is carried in the copy's dates"
+    ),
     "actionplan.ProgressSnapshot": "the progress trend is history of the old version's plan",
     "actionplan.UpdateRequest": "a request for updates was sent about the old version's actions, in its round",
     "actionplan.UpdateRequestAction": "a request for an update was made of the old version's action, in its round",
@@ -185,10 +194,13 @@ def next_version_label(label):
     return f"{label[: match.start()]}{number}{'.0' if match.group(2) else ''}"
 
 
-def _copy_values(obj, remap, reset):
+def _copy_values(obj, remap, reset, origin=""):
     values = {}
     for f in obj._meta.concrete_fields:
         if f.primary_key:
+            continue
+        if origin and f.name == origin:
+            values[f.attname] = obj.pk
             continue
         value = getattr(obj, f.attname)
         if f.is_relation and f.related_model._meta.label in remap and value is not None:
@@ -235,13 +247,14 @@ def strategy_new_version(*, strategy, actor, version_label, title=None):
     for step in COPIED:
         model = apps.get_model(step.model)
         old_objs = list(model.objects.filter(**{step.lookup: old}).order_by("pk"))
-        copies = [model(**_copy_values(o, remap, step.reset)) for o in old_objs]
+        copies = [model(**_copy_values(o, remap, step.reset, step.origin)) for o in old_objs]
         bulk_create_with_history(copies, model, default_user=actor)
         if any(c.pk is None for c in copies):  # databases that cannot return keys from a bulk insert
             raise RuntimeError(f"Copying {step.model} needs a database that returns inserted keys.")
         remap[step.model] = {o.pk: c.pk for o, c in zip(old_objs, copies)}
         self_links = [
-            f for f in model._meta.concrete_fields if f.is_relation and f.related_model is model
+            f for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is model and f.name != step.origin
         ]
         if self_links:
             for o, c in zip(old_objs, copies):

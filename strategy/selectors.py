@@ -256,17 +256,33 @@ def plain_number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def current_strategy(membership):
-    """The strategy the partnership is working to: the published one, else the approved one, else the newest
-    draft or version in review. A new draft never hides the live plan."""
+def _live_first(qs):
     from django.db.models import Case, IntegerField, When
 
     live_first = Case(When(status="published", then=0), When(status="approved", then=1), default=2,
                       output_field=IntegerField())
-    return (
-        visible_strategies(membership).exclude(status="superseded")
-        .order_by(live_first, "-period_start", "-created_at").first()
-    )
+    return qs.exclude(status="superseded").order_by(live_first, "-period_start", "-created_at")
+
+
+def current_strategy(membership):
+    """The strategy the partnership is working to: the published one, else the approved one, else the newest
+    draft or version in review. A new draft never hides the live plan. This is the one rule: reminders,
+    "My agency's actions", the dashboard, the home page and the API follow it (see `current_strategy_ids`)."""
+    return _live_first(visible_strategies(membership)).first()
+
+
+def current_strategy_ids(partnership_ids=None):
+    """{partnership id: the id of its current strategy} by the rule of `current_strategy`, for work that runs
+    across partnerships (the weekly reminders). One query."""
+    from .models import Strategy
+
+    qs = Strategy.objects.all()
+    if partnership_ids is not None:
+        qs = qs.filter(partnership_id__in=list(partnership_ids))
+    result = {}
+    for pid, sid in _live_first(qs).values_list("partnership_id", "pk"):
+        result.setdefault(pid, sid)
+    return result
 
 
 def home_strategies(membership, context):

@@ -72,7 +72,7 @@ REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
 # the health check, and the two links that are themselves the credential (an outside reviewer's personal
 # link and the anonymous staff survey).
 ANONYMOUS_ALLOWED = {
-    "healthz", "login", "api-token", "review_token", "survey_respond",
+    "healthz", "login", "api-token", "review_token", "survey_respond", "update_link", "update_link_action",
     "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
 }
 
@@ -87,6 +87,32 @@ def reviewed(side):
         side.review_token = f"matrix-token-{side.slug}-0123456789abcdef"
         ReviewInvitationFactory(round=side.review_round, token=side.review_token)
     return side
+
+
+def update_token(side):
+    """A personal update link for the side's lead agency member, made once per side."""
+    from actionplan.services import update_link_issue
+
+    if not hasattr(side, "update_token"):
+        membership = side.users["member_lead"].memberships.get(partnership__slug=side.slug)
+        side.update_token = update_link_issue(membership=membership)[1]
+    return side.update_token
+
+
+def date_change(side):
+    """A new completion date proposed for the side's action, made once per side."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from actionplan.models import CompletionDateChange
+
+    if not hasattr(side, "date_change"):
+        side.date_change = CompletionDateChange.objects.create(
+            action=side.action, proposed_date=timezone.localdate() + timedelta(days=90), reason="Funding came late.",
+            proposed_by=side.users["member_lead"],
+        )
+    return side.date_change
 
 
 def R(side):
@@ -275,6 +301,20 @@ MATRIX = {
         {"GET": OTHER_SIDE_HTML},
     ),
     "my_actions": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
+    "action_date_propose": (
+        lambda s: {"slug": s.slug, "pk": s.action.pk},
+        {"GET": E(default=403, manager=200, member_lead=200, viewer=404)},
+        {"GET": OTHER_SIDE_HTML},
+    ),
+    "date_change_decide": (
+        lambda s: {"slug": s.slug, "pk": date_change(s).pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    "status_meanings": (S, {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML}),
+    # The personal link is the credential: it acts as its holder, whoever opens it.
+    "update_link": (lambda s: {"token": update_token(s)}, {"GET": E(anonymous=200)}, None),
+    "update_link_action": (
+        lambda s: {"token": update_token(s), "pk": s.action.pk}, {"GET": E(anonymous=200)}, None,
+    ),
     "action_edit": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_delete": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "aim_renumber": (

@@ -126,11 +126,12 @@ class TestMyActions:
         client.force_login(side.users["member_lead"])
         action = actions["overdue"]
         url = reverse("action_update", kwargs={"slug": side.slug, "pk": action.pk}) + "?next=mine"
-        response = client.post(url, {"status": "on_track", "progress": "55", "narrative": "Venue found.",
+        # The action is overdue, so "at risk" (an overdue action is never "on track"; see test_owners.py).
+        response = client.post(url, {"status": "at_risk", "progress": "55", "narrative": "Venue found.",
                                      "version": action.version})
         assert response.status_code == 302 and response.url == reverse("my_actions", kwargs={"slug": side.slug})
         update = ActionUpdate.objects.get(action=action)
-        assert (update.status_to, update.progress_to, update.narrative) == ("on_track", 55, "Venue found.")
+        assert (update.status_to, update.progress_to, update.narrative) == ("at_risk", 55, "Venue found.")
 
     def test_a_scrutineer_gets_no_update_form(self, plan, client):
         side, actions, aim2 = plan

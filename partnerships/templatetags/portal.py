@@ -48,3 +48,12 @@ def render_markdown(text):
 @register.filter
 def markdown(text):
     return mark_safe(render_markdown(text))
+
+
+@register.simple_tag(takes_context=True)
+def table_id(context, prefix="table"):
+    """A fresh id for a table's caption, unique within the page however many tables loops and includes draw:
+    the scrolling region around a data table is labelled by it (aria-labelledby)."""
+    counter = getattr(context, "_portal_table_ids", 0) + 1
+    context._portal_table_ids = counter
+    return f"{prefix}-{counter}-caption"

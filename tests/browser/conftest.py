@@ -1,7 +1,7 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against Django's live server.
 
-Every page a journey reaches is checked with axe-core (WCAG 2.2 A and AA rules) and for one h1
-and a meaningful title, so a new journey gets the accessibility checks for free: use the
+Every page a journey reaches is checked with axe-core (WCAG 2.2 A and AA rules), for one h1
+and a meaningful title, and for reflow at 320 CSS px (WCAG 1.4.10: no horizontal scrolling of the page), so a new journey gets the accessibility checks for free: use the
 ``portal`` fixture and call ``portal.goto(...)`` or ``portal.submit(...)``.
 
 Chromium comes from the system (``apt-get install chromium``); nothing is downloaded. Without it
@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+REFLOW_WIDTH = 320
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
@@ -104,10 +105,35 @@ class Portal:
         self.page.get_by_label("Password").fill(password)
         self.submit("Sign in", exact=True)
 
+    def check_reflow(self, width=REFLOW_WIDTH):
+        """WCAG 1.4.10: at a `width` CSS px viewport the page itself never scrolls sideways. Only a data
+        table may be wider, inside its own scrolling region. The viewport is put back afterwards."""
+        page = self.page
+        size = page.viewport_size
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        try:
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                widest = page.evaluate(
+                    """w => [...document.querySelectorAll('body *')]
+                      .filter(e => e.getBoundingClientRect().right > w && !e.closest('.portal-table-region'))
+                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '')
+                        + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)')""",
+                    width,
+                )
+                raise AssertionError(
+                    f"{page.url}: the page is {scroll_width} px wide at a {width} px viewport (WCAG 1.4.10 reflow); "
+                    f"too wide: {widest}"
+                )
+        finally:
+            page.set_viewport_size(size)
+
     def audit(self):
-        """axe-core at WCAG 2.2 A/AA, one h1 and a page-specific title on the current page."""
+        """axe-core at WCAG 2.2 A/AA, one h1, a page-specific title and reflow at 320 px on the current page."""
         page = self.page
         page.wait_for_load_state("load")
+        self.check_reflow()
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE_SCRIPT))
         # Some axe rules move focus while they probe; put it back so keyboard tests see the page as left.

@@ -1098,7 +1098,8 @@ class Command(BaseCommand):
             updater = updater_by_agency.get(lead.pk, manager)
             for when, status, progress, narrative in spec["updates"]:
                 update = action_update_progress(
-                    action=action, actor=updater, status=status, progress=progress, narrative=narrative
+                    action=action, actor=updater, status=status, progress=progress, narrative=narrative,
+                    as_of=_aware(when).date(),
                 )
                 # Give the timeline realistic dates, so the history reads well and some actions are stale.
                 ActionUpdate.objects.filter(pk=update.pk).update(created_at=_aware(when))
