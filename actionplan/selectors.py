@@ -277,3 +277,13 @@ def home_progress(membership, context):
     """The home page's progress summary of the current strategy's actions."""
     current = context.get("current")
     return {"summary": progress_summary(visible_actions(membership).filter(strategy=current)) if current else None}
+
+
+def action_timeline(action):
+    """The action's updates, newest first, with their authors and evidence files."""
+    return action.updates.select_related("author").prefetch_related("files")
+
+
+def action_comments(action):
+    """The action's comment thread, oldest first, with authors and who each comment mentioned."""
+    return action.comments.select_related("author").prefetch_related("mentioned")

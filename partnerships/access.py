@@ -23,6 +23,9 @@ ACTION_VIEW = "action.view"
 ACTION_CREATE = "action.create"
 ACTION_EDIT = "action.edit"
 ACTION_UPDATE_PROGRESS = "action.update_progress"
+# Comment on an action: whoever can see it, while its strategy is not superseded (the old version's
+# thread stays, read-only, with its timeline).
+ACTION_COMMENT = "action.comment"
 EXPORT_REQUEST = "export.request"
 EXPORT_VIEW = "export.view"
 EXPORT_CHALLENGE = "export.challenge"
@@ -100,6 +103,8 @@ def can(membership, perm, obj=None):
         return bm and (obj is None or _strategy_of(obj).is_editable)
     if perm == ACTION_VIEW:
         return can(membership, STRATEGY_VIEW, _strategy_of(obj) if obj is not None else None)
+    if perm == ACTION_COMMENT:
+        return can(membership, ACTION_VIEW, obj) and (obj is None or _strategy_of(obj).status != "superseded")
     if perm in (ACTION_CREATE, ACTION_EDIT):
         return bm and (obj is None or _strategy_of(obj).status != "superseded")
     if perm == ACTION_UPDATE_PROGRESS:
