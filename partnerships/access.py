@@ -8,10 +8,11 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import AuditEvent, Membership, Partnership, Role
+from .models import AuditEvent, Membership, Notification, Partnership, Role
 
 # Permission names. `can` answers for one membership and an optional object.
 PARTNERSHIP_VIEW = "partnership.view"
@@ -59,14 +60,20 @@ PUBLIC_STRATEGY_STATUSES = ("published", "superseded")
 
 
 def memberships_of(user):
-    """The active memberships of a user, keyed by partnership id, cached on the user object."""
+    """The active memberships of a user, keyed by partnership id, cached on the user object. Each carries
+    `unread_notifications`, the person's unread count in that partnership (for the header, at no extra query)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     cached = getattr(user, "_portal_memberships", None)
     if cached is None:
+        unread = (
+            Notification.objects.filter(user=OuterRef("user"), partnership=OuterRef("partnership"), read_at__isnull=True)
+            .order_by().values("user").annotate(n=Count("pk")).values("n")
+        )
         cached = {
             m.partnership_id: m
             for m in Membership.objects.filter(user=user, is_active=True).select_related("partnership", "agency")
+            .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
         }
         user._portal_memberships = cached
     return cached

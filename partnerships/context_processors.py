@@ -10,7 +10,7 @@ def portal(request):
         "portal_name": "Partnership strategy portal",
         "membership": membership,
         "partnership": getattr(request, "partnership", None),
-        # Lazy, and cached per person: a page that does not show the header asks nothing.
+        # Counted in the memberships query the page makes anyway: no query of its own.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None))),
         "my_partnerships": list(access.memberships_of(request.user).values()) if hasattr(request, "user") else [],
     }

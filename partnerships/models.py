@@ -323,8 +323,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The header's unread count and the list's "unread first".
-            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # The header's unread count, counted per membership as the memberships are read.
+            models.Index(fields=["user", "partnership"], condition=Q(read_at__isnull=True),
+                         name="notification_unread"),
             models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
             # The weekly digest's pick: not yet emailed.
             models.Index(fields=["partnership", "user"], condition=Q(emailed_at__isnull=True),

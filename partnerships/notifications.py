@@ -2,14 +2,14 @@
 
 Every app notifies through `notify`. A notification is listed on the person's notifications page and
 sent by email once: straight away (a task enqueued when the transaction commits) or in the weekly
-digest, as the person chose for that partnership. The header's unread count is cached per person and
-dropped whenever their notifications change, so ordinary pages make no query for it.
+digest, as the person chose for that partnership. The header's unread count costs no query of its own:
+it is counted (on a partial index) in the query that already reads the person's memberships on every
+page (`access.memberships_of`).
 """
 import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,31 +29,22 @@ from .models import (
 )
 from .tasks_support import enqueue
 
-UNREAD_CACHE_SECONDS = 300
 # A notification meant to go straight away that has still not gone after this long (its task was lost)
 # goes in the next digest instead.
 MISSED_AFTER = datetime.timedelta(hours=1)
 
 
-def _unread_key(user_id):
-    return f"notifications:unread:{user_id}"
-
-
-def _forget_unread(user_id):
-    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
+def _forget_unread(user):
+    # The count read with the memberships is kept on the user object for the request: read it afresh.
+    if hasattr(user, "_portal_memberships"):
+        del user._portal_memberships
 
 
 def unread_count(user):
-    """How many unread notifications `user` has, across their partnerships. Cached; one indexed count
-    (the partial index notification_unread) when the cache is cold."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    key = _unread_key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return count
+    """How many unread notifications `user` has across their partnerships, from their memberships."""
+    from . import access
+
+    return sum(m.unread_notifications for m in access.memberships_of(user).values())
 
 
 def delivery_for(user, partnership):
@@ -82,7 +73,7 @@ def notify(*, user, partnership, kind, subject, body="", url=""):
     notification.save()
     record(actor=None, verb="notification.created", obj=notification, partnership=partnership,
            summary=f"{notification.get_kind_display()} for {user}")
-    _forget_unread(user.pk)
+    _forget_unread(user)
     if delivery_for(user, partnership) == NotificationDelivery.IMMEDIATE:
         from .tasks import send_notification_email
 
@@ -203,7 +194,7 @@ def notification_mark_read(*, user, notification_ids=None):
     for partnership in Partnership.objects.filter(pk__in=list(by_partnership)):
         record(actor=user, verb="notification.read", partnership=partnership,
                summary=f"{by_partnership[partnership.pk]} marked read")
-    _forget_unread(user.pk)
+    _forget_unread(user)
     return len(ids)
 
 
