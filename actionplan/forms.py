@@ -67,7 +67,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one field; each is checked by the field's validators."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "class": "govuk-file-upload", "accept": ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg",
+        }))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
