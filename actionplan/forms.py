@@ -2,6 +2,7 @@ from django import forms
 
 from partnerships.forms import DateField, PortalForm
 from partnerships.models import Agency, CoreComponent, Recommendation
+from partnerships.uploads import EVIDENCE_KINDS, UploadValidator
 from strategy.models import IntendedOutcome
 
 from .models import ActionStatus
@@ -58,6 +59,29 @@ class ActionForm(PortalForm):
         return data
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the field's validators."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "class": "govuk-file-upload", "accept": ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg",
+        }))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+EVIDENCE_HELP = "PDF, Word, Excel, PowerPoint, PNG or JPEG, up to 10 MB each, at most 5 files."
+
+
 class ActionUpdateForm(PortalForm):
     status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
     progress = forms.IntegerField(label="Progress (per cent)", min_value=0, max_value=100)
@@ -67,6 +91,8 @@ class ActionUpdateForm(PortalForm):
     )
     evidence_url = forms.URLField(label="Link to evidence (optional)", required=False, max_length=500,
                                   assume_scheme="https")
+    files = MultipleFileField(label="Evidence files (optional)", required=False, help_text=EVIDENCE_HELP,
+                              validators=[UploadValidator(kinds=EVIDENCE_KINDS)])
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
@@ -199,4 +225,25 @@ class StatusMeaningsForm(PortalForm):
                 label=label, required=False, max_length=300, initial=meaning,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+class ActionCommentForm(PortalForm):
+    """A comment on an action, and who to tell about it."""
+
+    text = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        help_text="You can use Markdown: **bold**, lists and links. Write @ and a member's full name to tell them.",
+    )
+    mention = forms.ModelMultipleChoiceField(
+        label="Let people know (optional)", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="They get a notification. Only members who can see this action are listed.",
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from partnerships.models import User
+
+        self.fields["mention"].queryset = User.objects.filter(pk__in=[m.user_id for m in members])
+        self.fields["mention"].choices = [
+            (m.user_id, f"{m.user.full_name or m.user.email} ({m.agency.name if m.agency_id else m.get_role_display()})")
+            for m in members
+        ]
         self.make_helper()

@@ -138,6 +138,51 @@ class ActionUpdate(models.Model):
         return f"Update to {self.action.reference} by {self.author} on {self.created_at:%d %b %Y}"
 
 
+def _evidence_path(instance, filename):
+    # Never used with a person's file name: services store files through partnerships.uploads.
+    return f"actions/evidence/{filename}"
+
+
+class ActionUpdateFile(models.Model):
+    """A file attached to an update as evidence (a PDF, an Office document, a photograph or scan). Kept in
+    private storage under a server-chosen name; served only as a download to people who can see the action."""
+
+    update = models.ForeignKey(ActionUpdate, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=_evidence_path, max_length=300)
+    original_name = models.CharField("file name", max_length=200, help_text="As uploaded; shown, never used as a path.")
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(help_text="In bytes.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def audit_partnership(self):
+        return self.update.action.strategy.partnership
+
+
+class ActionComment(models.Model):
+    """One comment in the thread on an action. Whoever it mentions is notified."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_comments")
+    text = models.TextField()
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="action_mentions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["action", "created_at"])]
+
+    def __str__(self):
+        return f"Comment on {self.action.reference} by {self.author} on {self.created_at:%d %b %Y}"
+
+
 class ProgressSnapshot(models.Model):
     """The plan's figures for one strategy on one day, kept to chart the trend. One row per strategy per day."""
 

@@ -696,3 +696,15 @@ def pending_date_changes(membership):
             status=DateChangeStatus.PROPOSED, action__strategy__partnership_id=membership.partnership_id
         ).select_related("action", "proposed_by").order_by("proposed_at", "id")
     )
+def action_timeline(action):
+    """The action's updates, newest first, with their authors and evidence files, carrying on from the
+    versions it was copied from."""
+    from .models import ActionUpdate
+
+    return (ActionUpdate.objects.filter(action_id__in=lineage_ids(action)).select_related("author")
+            .prefetch_related("files").order_by("-created_at", "-id"))
+
+
+def action_comments(action):
+    """The action's comment thread, oldest first, with authors and who each comment mentioned."""
+    return action.comments.select_related("author").prefetch_related("mentioned")

@@ -6,18 +6,25 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from partnerships import access
 from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
+from partnerships.models import AuditEvent, Membership, NotificationKind
+from partnerships.notifications import notify
+from partnerships.uploads import EVIDENCE_KINDS, store_upload
 from strategy.services import plan_changed
 
 from .models import (
     CLOSED_STATUSES,
     DEFAULT_STATUS_MEANINGS,
     Action,
+    ActionComment,
     ActionStatus,
     ActionUpdate,
+    ActionUpdateFile,
     CompletionDateChange,
     DateChangeStatus,
     ProgressSnapshot,
@@ -27,6 +34,9 @@ from .models import (
     UpdateLink,
     reference_sort_key,
 )
+
+# At most this many evidence files on one update.
+MAX_FILES_PER_UPDATE = 5
 
 PROGRESS_FIELDS = ("status", "progress")
 
@@ -115,9 +125,10 @@ def action_create(
 @transaction.atomic
 def action_update_progress(
     *, action, actor, status, progress, narrative="", evidence_url="", expected_version=None,
-    completion_note=None, cancellation_reason=None, as_of=None,
+    completion_note=None, cancellation_reason=None, as_of=None, files=(),
 ):
-    """Record a status and progress update as an immutable timeline entry.
+    """Record a status and progress update as an immutable timeline entry, with any evidence `files`
+    (uploads, checked by content and stored privately).
 
     An action past its completion date (as of `as_of`, default today) cannot be recorded as on track: the
     owner says it is at risk or off track, or proposes a new date (date_change_propose).
@@ -125,6 +136,9 @@ def action_update_progress(
     Refuses the write with ConflictError when `expected_version` is given and the
     action has changed since, so no update is silently lost.
     """
+    files = [f for f in files if f]
+    if len(files) > MAX_FILES_PER_UPDATE:
+        raise ValidationError({"files": f"Attach at most {MAX_FILES_PER_UPDATE} files to one update."})
     current = Action.objects.select_for_update().select_related("outcome__aim", "strategy", "lead_agency").get(
         pk=action.pk
     )
@@ -167,8 +181,108 @@ def action_update_progress(
         summary=f"{current.reference}: {current.get_status_display()}, {progress}%",
         changes={"status": [status_from, status], "progress": [progress_from, progress]},
     )
+    _attach_files(update, files, actor=actor, partnership=current.strategy.partnership)
     plan_changed(current.strategy_id)
     return update
+
+
+def _display_name(name):
+    """The uploaded file's name as a label only: no folders, no control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>')
+    return base.strip()[:200] or "evidence"
+
+
+def _attach_files(update, files, *, actor, partnership):
+    from django.core.files.storage import default_storage
+
+    stored = []
+    try:
+        for upload in files:
+            name, _kind, content_type = store_upload(
+                upload, folder=f"actions/{update.action_id}/evidence", kinds=EVIDENCE_KINDS
+            )
+            stored.append(name)
+            attached = ActionUpdateFile.objects.create(
+                update=update, file=name, original_name=_display_name(upload.name), content_type=content_type,
+                size=upload.size, uploaded_by=actor,
+            )
+            record(actor=actor, verb="action.evidence_attached", obj=attached, partnership=partnership,
+                   summary=f"{update.action.reference}: {attached.original_name} ({attached.size} bytes)")
+    except ValidationError as error:
+        for name in stored:
+            default_storage.delete(name)
+        raise ValidationError({"files": error.messages}) from error
+    except Exception:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def evidence_file_record_download(*, evidence, actor):
+    """Log the download of an evidence file as a read in the audit trail."""
+    record(actor=actor, verb="action.evidence_downloaded", obj=evidence, partnership=evidence.audit_partnership,
+           kind=AuditEvent.Kind.READ, summary=evidence.original_name)
+
+
+# --- Comments ----------------------------------------------------------------------------------
+
+
+def mentionable_members(action, *, exclude=None):
+    """The active members of the action's partnership who can see the action, and so may be mentioned."""
+    memberships = (
+        Membership.objects.filter(partnership_id=action.strategy.partnership_id, is_active=True, user__is_active=True)
+        .select_related("user", "agency", "partnership").order_by("user__full_name", "user__email")
+    )
+    return [m for m in memberships if access.can(m, access.ACTION_VIEW, action) and m.user != exclude]
+
+
+def _mentioned_in_text(text, members):
+    """Members written into the text as @ and their full name (or their email address), longest names first
+    so that "@Sam Jones" is not taken for "@Sam"."""
+    lowered = text.lower()
+    found = []
+    for member in sorted(members, key=lambda m: -len(m.user.full_name or "")):
+        for label in (member.user.full_name, member.user.email):
+            if label and f"@{label.lower()}" in lowered:
+                found.append(member)
+                lowered = lowered.replace(f"@{label.lower()}", " ")
+                break
+    return found
+
+
+@transaction.atomic
+def action_comment_add(*, action, actor, text, mention_ids=()):
+    """Add a comment to the action's thread and notify each member it mentions: the people chosen in
+    `mention_ids`, and anyone written in the text as @Full Name. Only members who can see the action are
+    notified; anyone else named is ignored."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter your comment."})
+    if len(text) > 5000:
+        raise ValidationError({"text": "A comment must be 5,000 characters or fewer."})
+    members = mentionable_members(action, exclude=actor)
+    wanted = {int(pk) for pk in mention_ids}
+    mentioned = {m.user_id: m for m in members if m.user_id in wanted}
+    mentioned.update({m.user_id: m for m in _mentioned_in_text(text, members)})
+    comment = ActionComment(action=action, author=actor, text=text)
+    comment.full_clean(exclude=["action", "author"])
+    comment.save()
+    partnership = action.strategy.partnership
+    if mentioned:
+        comment.mentioned.set(list(mentioned))
+    record(actor=actor, verb="action.comment_added", obj=comment, partnership=partnership,
+           summary=f"{action.reference}: {len(mentioned)} mentioned")
+    url = reverse("action_detail", kwargs={"slug": partnership.slug, "pk": action.pk}) + f"#comment-{comment.pk}"
+    author = actor.full_name or actor.email
+    for member in mentioned.values():
+        notify(
+            user=member.user, partnership=partnership, kind=NotificationKind.MENTIONED,
+            subject=f"{author} mentioned you on action {action.reference}",
+            body=text[:1000], url=url,
+        )
+    return comment
 
 
 EDITABLE_FIELDS = (

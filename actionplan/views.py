@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplan.selectors import visible_actions
 from partnerships import access
@@ -18,6 +18,7 @@ from strategy.selectors import visible_strategies
 from . import selectors, services, transfer
 from .filters import SORTS, ActionFilter
 from .forms import (
+    ActionCommentForm,
     ActionDeleteForm,
     ActionEditForm,
     ActionForm,
@@ -34,7 +35,7 @@ from .forms import (
 from .models import (
     CLOSED_STATUSES,
     ActionStatus,
-    ActionUpdate,
+    ActionUpdateFile,
     BoardPackStatus,
     CompletionDateChange,
     reference_sort_key,
@@ -121,18 +122,20 @@ def action_create(request, pk):
     return render(request, "actionplan/action_form.html", {"form": form, "strategy": strategy})
 
 
-@access.partnership_view
-def action_detail(request, pk):
-    action = _action(request, pk)
+def _render_detail(request, action, comment_form=None, status=200):
     selectors.annotate_flags([action])
-    updates = ActionUpdate.objects.filter(action_id__in=selectors.lineage_ids(action)).select_related("author")
+    can_comment = access.can(request.membership, access.ACTION_COMMENT, action)
+    if comment_form is None and can_comment:
+        comment_form = ActionCommentForm(members=services.mentionable_members(action, exclude=request.user))
     return render(
         request,
         "actionplan/action_detail.html",
         {
             "action": action,
             "strategy": action.strategy,
-            "updates": updates,
+            "updates": selectors.action_timeline(action),
+            "comments": selectors.action_comments(action),
+            "comment_form": comment_form if can_comment else None,
             "supporting": action.supporting_agencies.all(),
             "recommendations": action.recommendations.all(),
             "can_update": access.can(request.membership, access.ACTION_UPDATE_PROGRESS, action),
@@ -144,6 +147,7 @@ def action_detail(request, pk):
             "date_changes": selectors.date_changes(action),
             "can_decide": access.can(request.membership, access.ACTION_EDIT, action),
         },
+        status=status,
     )
 
 
@@ -165,6 +169,7 @@ def _save_update(request, action, membership, form):
         services.action_update_progress(
             action=action, actor=membership.user, status=data["status"], progress=data["progress"],
             narrative=data["narrative"], evidence_url=data["evidence_url"], expected_version=data["version"],
+            files=data.get("files") or (),
         )
     except ConflictError as error:
         form.add_error(None, str(error) + " Check its current status below; your update is kept in the form.")
@@ -190,8 +195,60 @@ def _next_to_update(membership, after):
 
 def _update_form(request, action):
     return ActionUpdateForm(
-        request.POST or None, initial={"status": action.status, "progress": action.progress, "version": action.version}
+        request.POST or None, request.FILES or None,
+        initial={"status": action.status, "progress": action.progress, "version": action.version},
     )
+
+
+@access.partnership_view
+def action_detail(request, pk):
+    return _render_detail(request, _action(request, pk))
+
+
+@access.partnership_view
+@require_POST
+def action_comment_add(request, pk):
+    """Add a comment to the action's thread; whoever it mentions is notified."""
+    action = _action(request, pk)
+    access.require(request.membership, access.ACTION_COMMENT, action)
+    form = ActionCommentForm(request.POST, members=services.mentionable_members(action, exclude=request.user))
+    if form.is_valid():
+        try:
+            comment = services.action_comment_add(
+                action=action, actor=request.user, text=form.cleaned_data["text"],
+                mention_ids=[u.pk for u in form.cleaned_data["mention"]],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            told = comment.mentioned.count()
+            messages.success(request, "Comment added." + (f" {told} {'person' if told == 1 else 'people'} notified."
+                                                          if told else ""))
+            url = reverse("action_detail", kwargs={"slug": request.partnership.slug, "pk": action.pk})
+            return redirect(f"{url}#comment-{comment.pk}")
+    return _render_detail(request, action, comment_form=form)
+
+
+@access.partnership_view
+@require_safe
+def action_evidence_download(request, pk):
+    """An evidence file of an update, as a download, to whoever can see the action."""
+    evidence = access.get_visible_or_404(
+        ActionUpdateFile.objects.select_related("update__action__strategy__partnership").filter(
+            update__action__in=visible_actions(request.membership)
+        ),
+        pk=pk,
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.")
+    services.evidence_file_record_download(evidence=evidence, actor=request.user)
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @access.partnership_view

@@ -6,11 +6,13 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
-from partnerships.models import AuditEvent
+from partnerships.models import AuditEvent, NotificationKind
+from partnerships.notifications import notify, notify_business_managers
 from partnerships.tasks_support import enqueue
 
 from .models import (
@@ -135,7 +137,19 @@ def export_render(*, export_id):
         ])
         record(actor=None, verb="export.rendered", obj=export, partnership=export.strategy.partnership,
                summary=f"{pages} pages")
+        if export.requested_by_id:
+            strategy = export.strategy
+            notify(
+                user=export.requested_by, partnership=strategy.partnership, kind=NotificationKind.EXPORT_READY,
+                subject=f"The document of {strategy.title} {strategy.period_label} is ready",
+                body=f"Version {export.version_label}, {pages} pages.",
+                url=_export_url(export),
+            )
     return export
+
+
+def _export_url(export, anchor=""):
+    return reverse("export_detail", kwargs={"slug": export.strategy.partnership.slug, "pk": export.pk}) + anchor
 
 
 @transaction.atomic
@@ -195,6 +209,11 @@ def challenge_raise(*, export, actor, text, section_key="", page_reference=""):
     )
     record(actor=actor, verb="challenge.raised", obj=challenge, partnership=export.strategy.partnership,
            summary=challenge.where)
+    notify_business_managers(
+        partnership=export.strategy.partnership, kind=NotificationKind.CHALLENGE_RAISED, exclude=actor,
+        subject=f"{actor.full_name or actor.email} challenged the document of {export.strategy.title}",
+        body=f"{challenge.where}: {challenge.text[:1000]}", url=_export_url(export, f"#challenge-{challenge.pk}"),
+    )
     return challenge
 
 
@@ -206,8 +225,15 @@ def challenge_respond(*, challenge, actor, text, expected_version=None):
         raise ValidationError("This challenge is closed.")
     if not text.strip():
         raise ValidationError({"text": "Enter your response."})
-    return _challenge_step(current, actor=actor, kind=ChallengeEntry.Kind.RESPONSE, text=text.strip(),
-                           status_to=ChallengeStatus.RESPONDED)
+    answered = _challenge_step(current, actor=actor, kind=ChallengeEntry.Kind.RESPONSE, text=text.strip(),
+                               status_to=ChallengeStatus.RESPONDED)
+    export = answered.export
+    notify(
+        user=answered.author, partnership=export.strategy.partnership, kind=NotificationKind.CHALLENGE_ANSWERED,
+        subject=f"Your challenge was answered ({answered.where})",
+        body=text.strip()[:1000], url=_export_url(export, f"#challenge-{answered.pk}"),
+    )
+    return answered
 
 
 @transaction.atomic

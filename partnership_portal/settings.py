@@ -386,6 +386,11 @@ RETENTION_DAYS = {
     "access_attempt": int(os.environ.get("RETENTION_ACCESS_ATTEMPT_DAYS", "90")),
     "audit_case": int(os.environ.get("RETENTION_AUDIT_CASE_DAYS", str(2 * 365))),
 }
+# Monday morning digest of the week's notifications, for people who chose it over straight away.
+CELERY_BEAT_SCHEDULE["notification-digests"] = {
+    "task": "partnerships.tasks.send_notification_digests",
+    "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+}
 CELERY_BEAT_SCHEDULE["apply-retention"] = {
     "task": "partnerships.tasks.apply_retention",
     "schedule": crontab(hour=2, minute=30),

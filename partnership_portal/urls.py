@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from actionplan.urls import link_urlpatterns as update_link_urlpatterns
-from partnerships import views, views_two_factor
+from partnerships import views, views_notifications, views_two_factor
 from partnerships.api import ObtainTokenView
 from reviews.views import review_token
 from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
@@ -29,6 +29,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path("notifications/read/", views_notifications.notification_read, name="notification_read"),
+    path("notifications/settings/", views_notifications.notification_settings, name="notification_settings"),
     path("accounts/two-step/", views_two_factor.account, name="two_factor"),
     path("accounts/two-step/set-up/", views_two_factor.set_up, name="two_factor_set_up"),
     path("accounts/two-step/verify/", views_two_factor.verify, name="two_factor_verify"),

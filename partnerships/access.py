@@ -8,10 +8,11 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import AuditEvent, Membership, Partnership, Role
+from .models import AuditEvent, Membership, Notification, Partnership, Role
 
 # Permission names. `can` answers for one membership and an optional object.
 PARTNERSHIP_VIEW = "partnership.view"
@@ -24,6 +25,9 @@ ACTION_CREATE = "action.create"
 ACTION_EDIT = "action.edit"
 ACTION_UPDATE_PROGRESS = "action.update_progress"
 STATUS_MEANINGS_EDIT = "action.status_meanings_edit"
+# Comment on an action: whoever can see it, while its strategy is not superseded (the old version's
+# thread stays, read-only, with its timeline).
+ACTION_COMMENT = "action.comment"
 EXPORT_REQUEST = "export.request"
 EXPORT_VIEW = "export.view"
 EXPORT_CHALLENGE = "export.challenge"
@@ -63,14 +67,20 @@ PUBLIC_STRATEGY_STATUSES = ("published", "superseded")
 
 
 def memberships_of(user):
-    """The active memberships of a user, keyed by partnership id, cached on the user object."""
+    """The active memberships of a user, keyed by partnership id, cached on the user object. Each carries
+    `unread_notifications`, the person's unread count in that partnership (for the header, at no extra query)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     cached = getattr(user, "_portal_memberships", None)
     if cached is None:
+        unread = (
+            Notification.objects.filter(user=OuterRef("user"), partnership=OuterRef("partnership"), read_at__isnull=True)
+            .order_by().values("user").annotate(n=Count("pk")).values("n")
+        )
         cached = {
             m.partnership_id: m
             for m in Membership.objects.filter(user=user, is_active=True).select_related("partnership", "agency")
+            .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
         }
         user._portal_memberships = cached
     return cached
@@ -109,6 +119,8 @@ def can(membership, perm, obj=None):
         return can(membership, STRATEGY_VIEW, _strategy_of(obj) if obj is not None else None)
     if perm == STATUS_MEANINGS_EDIT:
         return bm
+    if perm == ACTION_COMMENT:
+        return can(membership, ACTION_VIEW, obj) and (obj is None or _strategy_of(obj).status != "superseded")
     if perm in (ACTION_CREATE, ACTION_EDIT):
         return bm and (obj is None or _strategy_of(obj).status != "superseded")
     if perm == ACTION_UPDATE_PROGRESS:

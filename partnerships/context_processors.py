@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from . import access
+from .notifications import unread_count
 
 
 def portal(request):
@@ -7,5 +10,7 @@ def portal(request):
         "portal_name": "Partnership strategy portal",
         "membership": membership,
         "partnership": getattr(request, "partnership", None),
+        # Counted in the memberships query the page makes anyway: no query of its own.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None))),
         "my_partnerships": list(access.memberships_of(request.user).values()) if hasattr(request, "user") else [],
     }

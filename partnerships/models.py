@@ -293,3 +293,72 @@ class RecoveryCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device", "code_hash"], name="recovery_code_unique_per_device")]
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about. Each app that notifies names one of these."""
+
+    UPDATE_REQUESTED = "update_requested", "An update was requested"
+    CHALLENGE_RAISED = "challenge_raised", "A challenge was raised"
+    CHALLENGE_ANSWERED = "challenge_answered", "A challenge was answered"
+    EXPORT_READY = "export_ready", "An export is ready"
+    MENTIONED = "mentioned", "You were mentioned"
+
+
+class Notification(models.Model):
+    """Something one person should know about in one partnership: listed in the portal and sent by email,
+    straight away or in the weekly digest, once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text="A path in the portal, for example /p/x/actions/1/.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set once the notification has gone by email (alone or in a digest), so it never goes twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header's unread count, counted per membership as the memberships are read.
+            models.Index(fields=["user", "partnership"], condition=Q(read_at__isnull=True),
+                         name="notification_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
+            # The weekly digest's pick: not yet emailed.
+            models.Index(fields=["partnership", "user"], condition=Q(emailed_at__isnull=True),
+                         name="notification_not_emailed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}: {self.subject}"
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+
+class NotificationDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Straight away"
+    WEEKLY = "weekly", "In a weekly digest"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants the notifications of one partnership by email. No row means straight away."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="notification_preferences")
+    delivery = models.CharField(max_length=20, choices=NotificationDelivery.choices,
+                                default=NotificationDelivery.IMMEDIATE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="notification_preference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.partnership}: {self.get_delivery_display()}"

@@ -19,9 +19,17 @@ KINDS = {
     "jpeg": ("jpg", "image/jpeg", lambda head: head.startswith(b"\xff\xd8\xff")),
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              lambda head: head.startswith(b"PK\x03\x04")),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             lambda head: head.startswith(b"PK\x03\x04")),
+    "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             lambda head: head.startswith(b"PK\x03\x04")),
     "csv": ("csv", "text/csv", None),
 }
 IMAGE_KINDS = {"png": "PNG", "jpeg": "JPEG"}
+# Office Open XML documents are zip archives; the part each must contain tells them apart.
+OFFICE_PARTS = {"xlsx": "xl/", "docx": "word/", "pptx": "ppt/"}
+# Evidence of what an action achieved: PDF, Office documents and photographs or scans.
+EVIDENCE_KINDS = ("pdf", "docx", "xlsx", "pptx", "png", "jpeg")
 
 
 def _read_all(upload):
@@ -39,14 +47,16 @@ def _looks_like_text(data):
     return "\x00" not in text
 
 
-def _is_xlsx(data):
+def _is_office(data, kind):
+    """Whether `data` is an Office Open XML archive of `kind` (a workbook, a document or a presentation)."""
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "[Content_Types].xml" in archive.namelist()
+            names = archive.namelist()
     except zipfile.BadZipFile:
         return False
+    return "[Content_Types].xml" in names and any(n.startswith(OFFICE_PARTS[kind]) for n in names)
 
 
 def detect_kind(upload, allowed):
@@ -63,7 +73,7 @@ def detect_kind(upload, allowed):
             continue
         if kind in IMAGE_KINDS and not _is_valid_image(data, IMAGE_KINDS[kind]):
             continue
-        if kind == "xlsx" and not _is_xlsx(data):
+        if kind in OFFICE_PARTS and not _is_office(data, kind):
             continue
         return kind
     names = ", ".join(k.upper() for k in allowed)

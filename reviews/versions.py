@@ -167,6 +167,8 @@ NOT_COPIED = {
     "reviews.ReviewRating": "part of a review of the old version",
     "reviews.ReviewComment": "part of a review of the old version",
     "actionplan.ActionUpdate": "the timeline stays with the action it describes; status and progress are carried over",
+    "actionplan.ActionUpdateFile": "evidence files belong to the update they were attached to, in the old timeline",
+    "actionplan.ActionComment": "the thread stays with the action it discussed, as the timeline does",
     "audits.AuditFinding": "a finding belongs to its audit and keeps its links to the actions of the version it led to",
     "workforce.TrainingNeed": "a need belongs to its assessment and keeps its links to the actions of the version it led to",
     "actionplan.CompletionDateChange": (

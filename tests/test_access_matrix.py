@@ -164,6 +164,22 @@ def data_point_of(side):
     return side.data_point
 
 
+def evidence_file_of(side):
+    """An update to the side's action with a PDF attached, made once per side."""
+    if not hasattr(side, "evidence_file"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from actionplan.services import action_update_progress
+
+        update = action_update_progress(
+            action=side.action, actor=side.users["member_lead"], status="on_track", progress=10,
+            files=[SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+        )
+        side.action.refresh_from_db()
+        side.evidence_file = update.files.get()
+    return side.evidence_file
+
+
 def K(**objects):
     """URL kwargs for a strategy page: the side's strategy, plus `name_pk=<attribute of the side>`."""
     return lambda s: {"slug": s.slug, "pk": s.strategy.pk, **{k: getattr(s, v).pk for k, v in objects.items()}}
@@ -315,6 +331,20 @@ MATRIX = {
     "update_link_action": (
         lambda s: {"token": update_token(s), "pk": s.action.pk}, {"GET": E(anonymous=200)}, None,
     ),
+    # Whoever can see the action comments on it (viewers see only published strategies; the side's is a draft).
+    "action_comment_add": (
+        lambda s: {"slug": s.slug, "pk": s.action.pk},
+        {"GET": E(default=405, viewer=405), "POST": E(default=302, viewer=404)},
+        {"POST": OTHER_SIDE_HTML},
+    ),
+    # Evidence files follow the action: whoever can see it downloads them.
+    "action_evidence_download": (
+        lambda s: {"slug": s.slug, "pk": evidence_file_of(s).pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML},
+    ),
+    # A person's own notifications, across their partnerships: every signed-in person has a list.
+    "notifications": (lambda s: {}, {"GET": E()}, None),
+    "notification_read": (lambda s: {}, {"GET": E(default=405), "POST": E(default=302)}, None),
+    "notification_settings": (lambda s: {}, {"GET": E(), "POST": E(default=302)}, None),
     "action_edit": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_delete": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "aim_renumber": (
@@ -480,6 +510,9 @@ BODIES = {
     "outcome_detail": lambda s: {"measure": s.measure.pk, "period_label": "2025 to 2026",
                                  "period_end": "2026-03-31", "value": "42"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
+    "action_comment_add": {"text": "Can the police lead say when the training starts?"},
+    # Each role's user belongs to the own side's partnership only.
+    "notification_settings": lambda s: {f"delivery-{s.partnership.pk}": "weekly"},
     "password_reset": {"email": "nobody@example.org"},
     "round_list": {"date_0": "10", "date_1": "6", "date_2": "2027"},
     "round_settings": {"updates_due_days": "10"},
