@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint install install-dev check-system migrate demo serve worker beat benchmarks clean
+.PHONY: run test lint mutation install install-dev check-system migrate demo serve worker beat benchmarks clean
 
 $(VENV)/bin/uv:
 	@command -v uv >/dev/null 2>&1 || { \
@@ -43,6 +43,10 @@ test: install-dev lint
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+
+# Mutation testing of the services (slow: tens of minutes); see scripts/mutation.sh.
+mutation: install-dev
+	./scripts/mutation.sh
 
 # Production-like processes, for use with DATABASE_URL and REDIS_URL set.
 worker:

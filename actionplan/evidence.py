@@ -1,11 +1,9 @@
 """Actions that arise from evidence: the 'add an action' page pre-filled from an audit finding or a training
 need. The evidence apps (audits, workforce) sit above the action plan and call these from their views."""
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from partnerships import access
-from partnerships.forms import apply_validation_error
+from partnerships.form_views import save_form
 from strategy.selectors import visible_strategies
 
 from .forms import ActionForm
@@ -25,14 +23,9 @@ def action_from_evidence(request, *, strategy, initial, write, back_url, caption
     """The 'add an action' form, pre-filled from a finding or a training need; `write` links the new action."""
     access.require(request.membership, access.ACTION_CREATE, strategy)
     form = ActionForm(request.POST or None, strategy=strategy, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = write(form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added to the plan and linked.")
-            return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
+    action = save_form(request, form, write, lambda action: f"Action {action.reference} added to the plan and linked.")
+    if action is not None:
+        return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
     return render(request, "actionplan/action_form.html", {
         "form": form, "strategy": strategy, "from_evidence": caption, "cancel_url": back_url, "page_title": title,
     })

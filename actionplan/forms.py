@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from partnerships.forms import DateField, PortalForm
 from partnerships.models import Agency, CoreComponent, Recommendation
@@ -137,8 +138,10 @@ class PlanImportForm(PortalForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file must be smaller than {settings.IMPORT_MAX_BYTES / (1024 * 1024):.0f} MB."
+            )
         return upload
 
 

@@ -4,7 +4,9 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .models import ActionStatus
@@ -82,9 +84,20 @@ def to_xlsx(rows, title="Action plan"):
 
 
 def read_upload(upload):
-    """The rows of an uploaded CSV or XLSX file as (row number, {column: text}) with the header as row 1."""
+    """The rows of an uploaded CSV or XLSX file as (row number, {column: text}) with the header as row 1.
+
+    The file is refused, with a message saying which limit, when it is larger than IMPORT_MAX_BYTES, when a
+    workbook unpacks to more than IMPORT_MAX_UNPACKED_BYTES, or when it holds more than IMPORT_MAX_ROWS rows or
+    IMPORT_MAX_CELLS cells. Rows are read one at a time (a workbook in openpyxl's streaming mode), so reading
+    stops at the first limit crossed."""
     name = (getattr(upload, "name", "") or "").lower()
-    data = upload.read()
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.IMPORT_MAX_BYTES:
+        raise UnreadableFile(f"The file is {_megabytes(size)}; the largest file accepted is "
+                             f"{_megabytes(settings.IMPORT_MAX_BYTES)}.")
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise UnreadableFile(f"The file is larger than {_megabytes(settings.IMPORT_MAX_BYTES)}, the largest accepted.")
     if name.endswith(".xlsx") or data[:2] == b"PK":
         table = _read_xlsx(data)
     elif name.endswith(".csv") or not name:
@@ -92,23 +105,63 @@ def read_upload(upload):
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UnreadableFile("The file is not UTF-8 text. Save it as 'CSV UTF-8' or as an Excel workbook.") from None
-        table = list(csv.reader(io.StringIO(text)))
+        table = _read_csv(text)
     else:
         raise UnreadableFile("The file must be a CSV or an Excel workbook (.xlsx).")
-    if not table:
+    table = _within_limits(table)
+    header = next(table, None)
+    if header is None:
         raise UnreadableFile("The file is empty.")
-    header = [str(h or "").strip() for h in table[0]]
+    header = [str(h or "").strip() for h in header]
     missing = REQUIRED_COLUMNS - set(header)
     if missing:
         raise UnreadableFile(f"The first row must name the columns; missing: {', '.join(sorted(missing))}.")
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table, start=2):
         values = {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
         if any(values.values()):
             rows.append((number, values))
     return rows
 
 
+def _megabytes(size):
+    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+
+
+def _within_limits(table):
+    """Pass rows through until one limit is crossed, then refuse the whole file. Trailing empty cells and
+    empty rows at the end do not count (spreadsheet programs write them)."""
+    max_rows, max_cells = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_CELLS
+    cells = kept = blank_run = 0
+    for row in table:
+        row = list(row)
+        while row and row[-1] in (None, ""):
+            row.pop()
+        if not row:
+            blank_run += 1
+            if blank_run > max_rows:
+                raise UnreadableFile(f"The file has more than {max_rows:,} empty rows. Delete them and try again.")
+            continue
+        kept += 1
+        if kept > max_rows + 1:  # the header is not an action
+            raise UnreadableFile(f"The file has more than {max_rows:,} rows; import at most {max_rows:,} actions "
+                                 "at a time.")
+        cells += len(row)
+        if cells > max_cells:
+            raise UnreadableFile(f"The file has more than {max_cells:,} cells; remove columns or rows that are not "
+                                 "part of the plan.")
+        for _ in range(blank_run):
+            yield []
+        blank_run = 0
+        yield row
+
+
+def _read_csv(text):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise UnreadableFile(f"Row {reader.line_num} of the file could not be read as CSV ({error}).") from None
 def _cell_text(value):
     if value is None:
         return ""
@@ -122,14 +175,33 @@ def _cell_text(value):
 
 
 def _read_xlsx(data):
+    """The first sheet's rows, streamed. The zip's own directory is checked first: a workbook that unpacks
+    to more than IMPORT_MAX_UNPACKED_BYTES (a 'zip bomb') is refused before anything is unpacked."""
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UnreadableFile("The file could not be read as an Excel workbook.") from None
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise UnreadableFile(f"The workbook unpacks to {_megabytes(unpacked)}, more than the "
+                             f"{_megabytes(settings.IMPORT_MAX_UNPACKED_BYTES)} accepted. Save only the plan's "
+                             "sheet, or save it as CSV.")
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True, max_col=settings.IMPORT_MAX_COLUMNS)
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise UnreadableFile("The file could not be read as an Excel workbook.") from None
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        yield from rows
+    except UnreadableFile:
+        raise
+    except Exception:
+        raise UnreadableFile("The file could not be read as an Excel workbook.") from None
+    finally:
+        workbook.close()
 
 
 _YEARS = re.compile(r"^years?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?$", re.IGNORECASE)

@@ -111,14 +111,10 @@ def action_create(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.ACTION_CREATE, strategy)
     form = ActionForm(request.POST or None, strategy=strategy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = services.action_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} added to the plan.")
-            return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
+    action = save_form(request, form, lambda data: services.action_create(actor=request.user, **data),
+                       lambda action: f"Action {action.reference} added to the plan.")
+    if action is not None:
+        return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
     return render(request, "actionplan/action_form.html", {"form": form, "strategy": strategy})
 
 
@@ -258,6 +254,7 @@ def action_update(request, pk):
     access.require(request.membership, access.ACTION_UPDATE_PROGRESS, action)
     form = _update_form(request, action)
     conflict = None
+    # Not save_form: a ConflictError (someone saved first) keeps the update and moves the form to the new version.
     if request.method == "POST" and form.is_valid():
         saved, conflict = _save_update(request, action, request.membership, form)
         if saved:
@@ -446,6 +443,7 @@ def action_edit(request, pk):
     action = _action(request, pk)
     access.require(request.membership, access.ACTION_EDIT, action)
     form = ActionEditForm(request.POST or None, initial=_edit_initial(action), strategy=action.strategy)
+    # Not save_form: a ConflictError keeps the changes and moves the form to the new version; warnings follow.
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
@@ -471,14 +469,9 @@ def action_delete(request, pk):
     action = _action(request, pk)
     access.require(request.membership, access.ACTION_EDIT, action)
     form = ActionDeleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_delete(action=action, actor=request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Action {action.reference} deleted.")
-            return redirect("action_plan", slug=request.partnership.slug, pk=action.strategy_id)
+    if save_form(request, form, lambda _data: services.action_delete(action=action, actor=request.user),
+                 f"Action {action.reference} deleted.") is not None:
+        return redirect("action_plan", slug=request.partnership.slug, pk=action.strategy_id)
     return render(request, "actionplan/action_delete.html", {"form": form, "action": action, "strategy": action.strategy})
 
 

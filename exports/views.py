@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from exports.selectors import visible_exports
 from partnerships import access
 from partnerships.errors import ConflictError
-from partnerships.forms import apply_validation_error
+from partnerships.form_views import save_form
 from strategy.selectors import visible_strategies
 
 from . import selectors as selectors_export
@@ -146,14 +146,9 @@ def challenge_create(request, pk):
     if export.status != "done":
         raise Http404("Only a finished export can be challenged.")
     form = ChallengeForm(request.POST, sections=(export.content_snapshot or {}).get("sections", []))
-    if form.is_valid():
-        try:
-            services_export.challenge_raise(export=export, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Your challenge has been recorded. The business manager will respond.")
-            return redirect("export_detail", slug=request.partnership.slug, pk=export.pk)
+    if save_form(request, form, lambda data: services_export.challenge_raise(export=export, actor=request.user, **data),
+                 "Your challenge has been recorded. The business manager will respond.") is not None:
+        return redirect("export_detail", slug=request.partnership.slug, pk=export.pk)
     return render(request, "exports/export_detail.html", _detail_context(request, export, challenge_form=form),
                   status=400)
 
@@ -218,17 +213,13 @@ def branding_edit(request):
     initial = {"accent_colour": branding.accent_colour if branding else "#1d4f91",
                "logo_alt": branding.logo_alt if branding else ""}
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial, has_logo=has_logo)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services_export.branding_update(
-                partnership=request.partnership, actor=request.user, accent_colour=data["accent_colour"],
-                logo_alt=data.get("logo_alt", ""), logo=data.get("logo"),
-                logo_format=getattr(form, "logo_format", ""), remove_logo=data.get("remove_logo", False),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Branding saved. New exports will use it.")
-            return redirect("branding_edit", slug=request.partnership.slug)
+    def save(data):
+        return services_export.branding_update(
+            partnership=request.partnership, actor=request.user, accent_colour=data["accent_colour"],
+            logo_alt=data.get("logo_alt", ""), logo=data.get("logo"),
+            logo_format=getattr(form, "logo_format", ""), remove_logo=data.get("remove_logo", False),
+        )
+
+    if save_form(request, form, save, "Branding saved. New exports will use it.") is not None:
+        return redirect("branding_edit", slug=request.partnership.slug)
     return render(request, "exports/branding_form.html", {"form": form, "branding": branding, "has_logo": has_logo})

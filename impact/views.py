@@ -1,7 +1,6 @@
 """Pages for measuring impact: local data and the prevalence gap, the dashboard and the annual report."""
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import access
 from partnerships.form_views import save_form
-from partnerships.forms import apply_validation_error
 from partnerships.pdf import render_pdf
 from strategy.models import IntendedOutcome, Measure
 from strategy.selectors import visible_strategies
@@ -206,16 +204,11 @@ def outcome_detail(request, pk, outcome_pk):
     form = None
     if can_record:
         form = DataPointForm(request.POST or None, measures=Measure.objects.filter(outcome=outcome).order_by("id"))
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.data_point_record(actor=request.user, **data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, f"Data point for {data['period_label']} saved.")
-                return redirect(reverse("outcome_detail", kwargs={"slug": request.partnership.slug, "pk": strategy.pk, "outcome_pk": outcome.pk})
-                                + f"#measure-{data['measure'].pk}")
+        point = save_form(request, form, lambda data: services.data_point_record(actor=request.user, **data),
+                          lambda point: f"Data point for {point.period_label} saved.")
+        if point is not None:
+            return redirect(reverse("outcome_detail", kwargs={"slug": request.partnership.slug, "pk": strategy.pk, "outcome_pk": outcome.pk})
+                            + f"#measure-{point.measure_id}")
     return render(request, "impact/outcome_detail.html", {
         "strategy": strategy, "outcome": outcome, "form": form, "can_record": can_record,
         **selectors.outcome_monitoring(outcome),

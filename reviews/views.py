@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import access
-from partnerships.forms import apply_validation_error
+from partnerships.form_views import save_form
 from partnerships.models import SuccessCriterion
 from strategy.models import StrategyStatus
 from strategy.selectors import visible_strategies
@@ -71,14 +71,12 @@ def review_open(request, pk):
     access.require(request.membership, access.REVIEW_MANAGE, strategy)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     form = ReviewRoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_round = review.review_round_open(strategy=strategy, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Review round opened: the strategy is now in review. Invite your reviewers.")
-            return redirect("review_invite", slug=request.partnership.slug, pk=review_round.pk)
+    review_round = save_form(
+        request, form, lambda data: review.review_round_open(strategy=strategy, actor=request.user, **data),
+        "Review round opened: the strategy is now in review. Invite your reviewers.",
+    )
+    if review_round is not None:
+        return redirect("review_invite", slug=request.partnership.slug, pk=review_round.pk)
     return render(request, "reviews/round_form.html", {"form": form, "strategy": strategy})
 
 
@@ -109,30 +107,30 @@ def review_invite(request, pk):
     )
     outside_form = InviteOutsideForm(request.POST if which == "outside" else None, prefix="o")
     form = members_form if which == "members" else outside_form if which == "outside" else None
-    if form is not None and form.is_valid():
-        try:
-            if which == "members":
-                invited = review.review_invite_members(
-                    review_round=review_round, actor=request.user, memberships=form.cleaned_data["members"],
-                    link=request.build_absolute_uri(
-                        reverse("review_respond", kwargs={"slug": request.partnership.slug, "pk": review_round.pk})
-                    ),
-                )
-                messages.success(request, f"{len(invited)} member{'s' if len(invited) != 1 else ''} invited.")
-            else:
-                invitation, link = review.review_invite_outside(
-                    review_round=review_round, actor=request.user, **form.cleaned_data,
-                    build_link=lambda token: request.build_absolute_uri(reverse("review_token", kwargs={"token": token})),
-                )
-                messages.success(
-                    request,
-                    f"{invitation.name} has been sent a personal link by email. "
-                    "The link is not kept, so it cannot be shown again.",
-                )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            return redirect("review_invite", slug=request.partnership.slug, pk=review_round.pk)
+    def invite_members(data):
+        return review.review_invite_members(
+            review_round=review_round, actor=request.user, memberships=data["members"],
+            link=request.build_absolute_uri(
+                reverse("review_respond", kwargs={"slug": request.partnership.slug, "pk": review_round.pk})
+            ),
+        )
+
+    def invite_outside(data):
+        invitation, _link = review.review_invite_outside(
+            review_round=review_round, actor=request.user, **data,
+            build_link=lambda token: request.build_absolute_uri(reverse("review_token", kwargs={"token": token})),
+        )
+        return invitation
+
+    saves = {
+        "members": (invite_members, lambda invited: f"{len(invited)} member{'s' if len(invited) != 1 else ''} invited."),
+        "outside": (invite_outside, lambda invitation: (
+            f"{invitation.name} has been sent a personal link by email. "
+            "The link is not kept, so it cannot be shown again."
+        )),
+    }
+    if form is not None and save_form(request, form, *saves[which]) is not None:
+        return redirect("review_invite", slug=request.partnership.slug, pk=review_round.pk)
     return render(request, "reviews/invite.html", {
         "round": review_round, "strategy": review_round.strategy, "members_form": members_form,
         "outside_form": outside_form, "form": form or outside_form,
@@ -188,18 +186,14 @@ def _respond(request, invitation, *, template, actor, done_url, extra):
     )
     comment_form = ReviewCommentForm(request.POST if which == "comment" else None, strategy=strategy, prefix="c")
     form = response_form if which == "response" else comment_form if which == "comment" else None
-    if form is not None and form.is_valid():
-        try:
-            if which == "response":
-                review.review_respond(invitation=invitation, actor=actor, ratings=form.ratings())
-                messages.success(request, "Thank you: your response has been saved. You can change it until the round closes.")
-            else:
-                review.review_comment_add(invitation=invitation, actor=actor, **form.cleaned_data)
-                messages.success(request, "Your comment has been added.")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            return redirect(done_url)
+    saves = {
+        "response": (lambda _data: review.review_respond(invitation=invitation, actor=actor, ratings=form.ratings()),
+                     "Thank you: your response has been saved. You can change it until the round closes."),
+        "comment": (lambda data: review.review_comment_add(invitation=invitation, actor=actor, **data),
+                    "Your comment has been added."),
+    }
+    if form is not None and save_form(request, form, *saves[which]) is not None:
+        return redirect(done_url)
     context = {
         "invitation": invitation, "round": invitation.round, "strategy": strategy,
         "response_form": response_form, "comment_form": comment_form, "form": form or response_form,
@@ -276,14 +270,10 @@ def strategy_transition(request, pk, target):
         return render(request, "reviews/transition.html", context, status=409)
     form = TransitionForm(request.POST if request.method == "POST" else None, target=target)
     context["form"] = form
-    if request.method == "POST" and form.is_valid():
-        try:
-            versions.strategy_transition(strategy=strategy, actor=request.user, target=target, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"The strategy is now {StrategyStatus(target).label.lower()}.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+    if save_form(request, form,
+                 lambda data: versions.strategy_transition(strategy=strategy, actor=request.user, target=target, **data),
+                 f"The strategy is now {StrategyStatus(target).label.lower()}.") is not None:
+        return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
     return render(request, "reviews/transition.html", context)
 
 
@@ -296,14 +286,12 @@ def strategy_new_version(request, pk):
         request.POST or None,
         initial={"version_label": versions.next_version_label(strategy.version_label), "title": strategy.title},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = versions.strategy_new_version(strategy=strategy, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, f"Version {new.version_label} created as a draft. Version {strategy.version_label} is unchanged.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=new.pk)
+    new = save_form(
+        request, form, lambda data: versions.strategy_new_version(strategy=strategy, actor=request.user, **data),
+        lambda new: f"Version {new.version_label} created as a draft. Version {strategy.version_label} is unchanged.",
+    )
+    if new is not None:
+        return redirect("strategy_detail", slug=request.partnership.slug, pk=new.pk)
     return render(request, "reviews/new_version.html", {"form": form, "strategy": strategy})
 
 

@@ -102,14 +102,12 @@ def strategy_list(request):
 def strategy_create(request):
     access.require(request.membership, access.STRATEGY_CREATE)
     form = StrategyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            strategy = services.strategy_create(partnership=request.partnership, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Strategy created with the eleven template sections.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+    strategy = save_form(
+        request, form, lambda data: services.strategy_create(partnership=request.partnership, actor=request.user, **data),
+        "Strategy created with the eleven template sections.",
+    )
+    if strategy is not None:
+        return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
     return render(request, "strategy/strategy_form.html", {"form": form})
 
 
@@ -131,16 +129,11 @@ def strategy_edit(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     form = StrategyForm(request.POST or None, instance=strategy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.strategy_update(strategy=strategy, actor=request.user, **{
-                name: form.cleaned_data[name] for name in form.Meta.fields
-            })
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, "Strategy details saved.")
-            return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
+    def save(data):
+        return services.strategy_update(strategy=strategy, actor=request.user, **{name: data[name] for name in form.Meta.fields})
+
+    if save_form(request, form, save, "Strategy details saved.") is not None:
+        return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
     return render(request, "strategy/strategy_form.html", {"form": form, "strategy": strategy})
 
 
@@ -154,6 +147,7 @@ def section_edit(request, pk, section_pk):
         request.POST or None, initial={"title": section.title, "body": section.body, "revision": section.revision}
     )
     conflict = None
+    # Not save_form: a ConflictError (someone saved first) keeps the text and moves the form to the new revision.
     if request.method == "POST" and form.is_valid():
         try:
             services.section_update(
