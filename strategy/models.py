@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from partnerships.markdown import check_markdown_fields
 from partnerships.models import AffectedGroup, Agency, FormOfAbuse, Partnership
 
 from .template import KIND_PROMPTS, TEMPLATE_BY_KEY, TEMPLATE_SECTIONS
@@ -59,6 +60,10 @@ class Strategy(models.Model):
                 condition=Q(period_start__gte=2000) & Q(period_end__lte=2100), name="strategy_period_plausible"
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('vision',))
 
     def __str__(self):
         return f"{self.title} {self.period_label}"
@@ -128,6 +133,10 @@ class Section(models.Model):
             ),
         ]
 
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('body',))
+
     def __str__(self):
         return self.title
 
@@ -175,6 +184,10 @@ class StrategicAim(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="aim_number_positive"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('what_this_means', 'what_we_want_to_see'))
 
     def __str__(self):
         return f"Aim {self.number}: {self.title}"
@@ -233,6 +246,10 @@ class Priority(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
         ]
 
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('what_this_means',))
+
     def __str__(self):
         return f"{self.number}. {self.title}"
 
@@ -272,6 +289,10 @@ class GovernanceBody(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(reports_to__isnull=True) | ~Q(reports_to=F("id")), name="governance_body_not_reporting_to_itself"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('purpose',))
 
     def __str__(self):
         return self.name
