@@ -27,7 +27,7 @@ _PARSER_NESTING = 2 * MAX_DEPTH + 8
 
 _ALLOWED_TAGS = {
     "h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "code", "sup", "span", "section",
+    "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "code", "pre", "sup", "span", "section",
 }
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"},

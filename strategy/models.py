@@ -18,6 +18,21 @@ class StrategyStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+class VisionPlacement(models.TextChoices):
+    SECTION = "section", "In the vision section, where that section is"
+    COVER = "cover", "On the cover"
+    OPENING = "opening", "On its own, opening the document before the first section"
+
+
+# The parts of the document after its sections, which the partnership may leave out: key, title.
+DOCUMENT_ANNEXES = (
+    ("annex-recommendations", "National review recommendations: how the action plan answers them"),
+    ("annex-coverage", "Forms of abuse and affected groups this strategy addresses"),
+    ("status-block", "Document status and version"),
+)
+DOCUMENT_ANNEX_TITLES = dict(DOCUMENT_ANNEXES)
+
+
 EDITABLE_STATUSES = (StrategyStatus.DRAFT, StrategyStatus.IN_REVIEW)
 PUBLIC_STATUSES = (StrategyStatus.PUBLISHED, StrategyStatus.SUPERSEDED)
 
@@ -37,6 +52,13 @@ class Strategy(models.Model):
     agreed_by = models.CharField(max_length=200, blank=True, help_text="The body that approved the strategy.")
     date_launched = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    # How the published document is put together: the partnership's choices.
+    numbered_sections = models.BooleanField(
+        "number the sections", default=True, help_text="Print a number before each section's heading.")
+    vision_placement = models.CharField(
+        "where the vision prints", max_length=20, choices=VisionPlacement.choices, default=VisionPlacement.SECTION)
+    omitted_annexes = models.JSONField(
+        default=dict, blank=True, help_text="Annexes left out of the document: their key and the reason.")
     # Coverage (guide 4.1 and 4.2): what the strategy addresses; the rest is shown as not yet addressed.
     forms_of_abuse = models.ManyToManyField(FormOfAbuse, blank=True, related_name="strategies")
     affected_groups = models.ManyToManyField(AffectedGroup, blank=True, related_name="strategies")
@@ -117,6 +139,10 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Left out of the published document by the partnership's decision, with the reason (shown on the
+    # completeness page and to scrutineers, never in the document).
+    omitted = models.BooleanField("left out of the document", default=False)
+    omission_reason = models.TextField("why it is left out", blank=True)
     # Incremented on every save through the service; a stale edit is refused.
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

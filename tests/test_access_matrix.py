@@ -223,6 +223,8 @@ MATRIX = {
     "strategy_coverage": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
                           {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "strategy_completeness": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "document_contents": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "export_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": EXPORT_LIST}, {"GET": OTHER_SIDE_HTML}),
     "export_create": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk},
@@ -403,6 +405,7 @@ BODIES = {
     "outcome_detail": lambda s: {"measure": s.measure.pk, "period_label": "2025 to 2026",
                                  "period_end": "2026-03-31", "value": "42"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
+    "document_contents": {"part": "status-block", "do": "omit", "reason": "The front page says it."},
     "password_reset": {"email": "nobody@example.org"},
 }
 
