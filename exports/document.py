@@ -344,7 +344,7 @@ def content_snapshot(context):
         "strategy": {"title": strategy.title, "status": strategy.status, "version": strategy.version_label,
                      "vision": _digest(strategy.vision, strategy.strapline)},
         "sections": [
-            {"key": s.anchor, "title": s.title, "hash": _digest(s.title, s.body)}
+            {"key": s.anchor, "title": s.title, "hash": _digest(s.title, s.body), "text": s.body}
             for s in [*context["front_sections"], *context["sections"]]
         ],
         "aims": [
@@ -373,16 +373,57 @@ def _compare_list(old, new, key, label):
             "any": bool(added or removed or changed)}
 
 
+def text_difference(before, after):
+    """The lines of a section's text removed and added, as [("removed" | "added" | "same", line)]: the
+    changed lines with a line of context either side, for a scrutineer to read."""
+    import difflib
+
+    rows = []
+    for line in difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(), n=1, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if rows:
+                rows.append(("gap", "…"))
+            continue
+        kind = {"-": "removed", "+": "added"}.get(line[:1], "same")
+        rows.append((kind, line[1:]))
+    return rows
+
+
+def _status_label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or ""
+
+
 def compare_snapshots(old, new):
-    """Sections, aims and actions added, removed and changed between two snapshots."""
+    """Sections, aims and actions added, removed and changed between two snapshots; each changed section
+    with the difference of its text (snapshots taken before texts were kept have none), and statuses by
+    their names."""
+    from actionplan.models import ActionStatus
+
     old, new = old or {}, new or {}
+    sections = _compare_list(old.get("sections", []), new.get("sections", []), "key", "Sections")
+    for change in sections["changed"]:
+        change["fields"] = [f for f in change["fields"] if f != "text"]
+        if "text" in change["before"] and "text" in change["item"]:
+            change["diff"] = text_difference(change["before"]["text"], change["item"]["text"])
+    actions = _compare_list(old.get("actions", []), new.get("actions", []), "ref", "Actions")
+    for change in actions["changed"]:
+        change["status_before"] = _status_label(ActionStatus, change["before"].get("status"))
+        change["status_after"] = _status_label(ActionStatus, change["item"].get("status"))
+    strategy = {
+        f: (old.get("strategy", {}).get(f), new.get("strategy", {}).get(f))
+        for f in ("title", "status", "version", "vision")
+        if old.get("strategy", {}).get(f) != new.get("strategy", {}).get(f)
+    }
+    if "status" in strategy:
+        strategy["status"] = tuple(_status_label(StrategyStatus, v) for v in strategy["status"])
     return {
-        "sections": _compare_list(old.get("sections", []), new.get("sections", []), "key", "Sections"),
+        "sections": sections,
         "aims": _compare_list(old.get("aims", []), new.get("aims", []), "number", "Strategic aims"),
-        "actions": _compare_list(old.get("actions", []), new.get("actions", []), "ref", "Actions"),
-        "strategy": {
-            f: (old.get("strategy", {}).get(f), new.get("strategy", {}).get(f))
-            for f in ("title", "status", "version", "vision")
-            if old.get("strategy", {}).get(f) != new.get("strategy", {}).get(f)
-        },
+        "actions": actions,
+        "strategy": strategy,
     }
