@@ -22,6 +22,7 @@ from actionplan.models import reference_sort_key
 from partnerships.pdf import document_engine, render_pdf  # noqa: F401  (render_pdf: the export task renders through here)
 from strategy import selectors
 from strategy.models import (
+    DOCUMENT_ANNEXES,
     UNNUMBERED_SECTION_KINDS,
     IntendedOutcome,
     Measure,
@@ -29,6 +30,7 @@ from strategy.models import (
     SectionKind,
     StrategicAim,
     StrategyStatus,
+    VisionPlacement,
     number_sections,
 )
 from strategy.template import TEMPLATE_SECTIONS
@@ -60,35 +62,89 @@ COMPONENT_SECTIONS = {
     "workforce": "workforce-development",
 }
 
-# Annexes after the last section: (anchor, title, include).
-ANNEXES = (
-    ("annex-recommendations", "National review recommendations: how the action plan answers them",
-     "exports/document/_annex_recommendations.html"),
-    ("annex-coverage", "Forms of abuse and affected groups this strategy addresses", "exports/document/_annex_coverage.html"),
-    ("status-block", "Document status and version", "exports/document/_status_block.html"),
-)
+# Annexes after the last section: (anchor, title, include). The partnership may leave any of them out.
+ANNEX_INCLUDES = {
+    "annex-recommendations": "exports/document/_annex_recommendations.html",
+    "annex-coverage": "exports/document/_annex_coverage.html",
+    "status-block": "exports/document/_status_block.html",
+}
+ANNEXES = tuple((key, title, ANNEX_INCLUDES[key]) for key, title in DOCUMENT_ANNEXES)
+
+
+def _has_vision(context, section):
+    strategy = context["strategy"]
+    return strategy.vision_placement == VisionPlacement.SECTION and bool(strategy.vision.strip() or strategy.strapline.strip())
+
+
+# Whether each part has anything to print. A part with nothing prints nothing: the portal's own gap messages
+# ("No measures have been set yet.") belong on the completeness page, never in the published document.
+PART_HAS_CONTENT = {
+    "exports/document/_vision.html": _has_vision,
+    "exports/document/_priorities.html": lambda c, s: bool(c["priorities"]),
+    "exports/document/_governance.html": lambda c, s: bool(c["governance"]["bodies"]),
+    "exports/document/_local_data.html": lambda c, s: bool(c["local_data"]),
+    "exports/document/_audit_findings.html": lambda c, s: bool(c["audits"]),
+    "exports/document/_aims.html": lambda c, s: bool(c["aims"]),
+    "exports/document/_component_actions.html":
+        lambda c, s: c["plan_printed"] and s.component is not None and bool(s.component.plan_actions),
+    "exports/document/_training_needs.html": lambda c, s: bool(c["training_needs"]),
+    "exports/document/_action_plan.html": lambda c, s: bool(c["actions"]),
+    "exports/document/_evaluation.html": lambda c, s: c["has_measures"],
+}
 
 
 def _front_and_body_sections(strategy, context):
     sections = list(Section.objects.filter(strategy=strategy).order_by("position", "id"))
     front = [s for s in sections if s.kind in UNNUMBERED_SECTION_KINDS]
     body = [s for s in sections if s not in front]
+    omitted = [s for s in sections if s.omitted]
     # A template section that carries records is shown even if it was deleted, so no record goes missing.
     present = {s.template_key for s in body if s.template_key}
     for template in TEMPLATE_SECTIONS:
         if SECTION_PARTS.get(template.key) and template.key not in present:
             body.append(SimpleNamespace(
                 pk=f"t-{template.key}", template_key=template.key, title=template.title, body="",
-                kind=SectionKind.TEMPLATE, position=template.number * 10,
+                kind=SectionKind.TEMPLATE, position=template.number * 10, omitted=False, omission_reason="",
             ))
     body.sort(key=lambda s: (s.position, str(s.pk)))
-    number_sections(body)  # the same numbers as the portal's pages
     for section in body:
         section.anchor = f"section-{section.template_key or section.pk}"
         section.parts = SECTION_PARTS.get(section.template_key, ())
     for section in front:
         section.anchor = f"front-{section.kind}-{section.pk}"
-    return {"front_sections": front, "sections": body}
+    return {"front_sections": front, "sections": body, "omitted_sections": omitted}
+
+
+def _arrange(strategy, context):
+    """What prints: the partnership's choices (sections and annexes left out, numbering, where the vision
+    goes), and never a part with nothing in it."""
+    plan_section = next((s for s in context["sections"] if s.template_key == "action_plan"), None)
+    context["plan_printed"] = bool(context["actions"]) and plan_section is not None and not plan_section.omitted
+    components = context.get("components_by_code", {})
+    for section in context["sections"]:
+        section.component = components.get(COMPONENT_SECTIONS.get(section.template_key))
+        section.parts = tuple(p for p in section.parts if PART_HAS_CONTENT[p](context, section))
+    printed = [s for s in context["sections"] if not s.omitted and (s.body.strip() or s.parts)]
+    number_sections(printed)  # the same numbers as the portal's pages, counting only what prints
+    if not strategy.numbered_sections:
+        for section in printed:
+            section.doc_number = None
+    front = [s for s in context["front_sections"] if not s.omitted and s.body.strip()]
+    omitted_annexes = strategy.omitted_annexes or {}
+    has_annex_content = {
+        "annex-recommendations": context["plan_printed"] and bool(context["recommendations"]),
+        "annex-coverage": bool(context["coverage"]["forms_addressed"] or context["coverage"]["groups_addressed"]),
+        "status-block": True,
+    }
+    annexes = [(a, t, i) for a, t, i in ANNEXES if a not in omitted_annexes and has_annex_content[a]]
+    vision = strategy.vision.strip() or strategy.strapline.strip()
+    return {
+        "front_sections": front,
+        "sections": printed,
+        "annexes": [SimpleNamespace(anchor=a, title=t, include=i, letter=chr(65 + n)) for n, (a, t, i) in enumerate(annexes)],
+        "vision_on_cover": bool(vision) and strategy.vision_placement == VisionPlacement.COVER,
+        "vision_opening": bool(vision) and strategy.vision_placement == VisionPlacement.OPENING,
+    }
 
 
 def _branding(strategy, context):
@@ -202,6 +258,7 @@ def _evaluation(strategy, context):
         by_outcome.setdefault(measure.outcome_id, []).append(measure)
     for aim in context["aims"]:
         aim.evaluation = [(outcome, by_outcome.get(outcome.pk, [])) for outcome in aim.outcomes.all()]
+        aim.has_measures = any(measures for _, measures in aim.evaluation)
     return {"has_measures": bool(by_outcome)}
 
 
@@ -251,13 +308,10 @@ def document_context(strategy, *, mode="pdf"):
         "is_draft": is_draft,
         "draft_watermark_src": draft_watermark_src() if is_draft and mode == "pdf" else "",
         "mode": mode,
-        "annexes": [SimpleNamespace(anchor=a, title=t, include=i, letter=chr(65 + n)) for n, (a, t, i) in enumerate(ANNEXES)],
     }
     for provider in CONTEXT_PROVIDERS:
         context.update(provider(strategy, context))
-    components = context.get("components_by_code", {})
-    for section in context["sections"]:
-        section.component = components.get(COMPONENT_SECTIONS.get(section.template_key))
+    context.update(_arrange(strategy, context))
     return context
 
 
@@ -290,7 +344,7 @@ def content_snapshot(context):
         "strategy": {"title": strategy.title, "status": strategy.status, "version": strategy.version_label,
                      "vision": _digest(strategy.vision, strategy.strapline)},
         "sections": [
-            {"key": s.anchor, "title": s.title, "hash": _digest(s.title, s.body)}
+            {"key": s.anchor, "title": s.title, "hash": _digest(s.title, s.body), "text": s.body}
             for s in [*context["front_sections"], *context["sections"]]
         ],
         "aims": [
@@ -319,16 +373,57 @@ def _compare_list(old, new, key, label):
             "any": bool(added or removed or changed)}
 
 
+def text_difference(before, after):
+    """The lines of a section's text removed and added, as [("removed" | "added" | "same", line)]: the
+    changed lines with a line of context either side, for a scrutineer to read."""
+    import difflib
+
+    rows = []
+    for line in difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(), n=1, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            if rows:
+                rows.append(("gap", "…"))
+            continue
+        kind = {"-": "removed", "+": "added"}.get(line[:1], "same")
+        rows.append((kind, line[1:]))
+    return rows
+
+
+def _status_label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or ""
+
+
 def compare_snapshots(old, new):
-    """Sections, aims and actions added, removed and changed between two snapshots."""
+    """Sections, aims and actions added, removed and changed between two snapshots; each changed section
+    with the difference of its text (snapshots taken before texts were kept have none), and statuses by
+    their names."""
+    from actionplan.models import ActionStatus
+
     old, new = old or {}, new or {}
+    sections = _compare_list(old.get("sections", []), new.get("sections", []), "key", "Sections")
+    for change in sections["changed"]:
+        change["fields"] = [f for f in change["fields"] if f != "text"]
+        if "text" in change["before"] and "text" in change["item"]:
+            change["diff"] = text_difference(change["before"]["text"], change["item"]["text"])
+    actions = _compare_list(old.get("actions", []), new.get("actions", []), "ref", "Actions")
+    for change in actions["changed"]:
+        change["status_before"] = _status_label(ActionStatus, change["before"].get("status"))
+        change["status_after"] = _status_label(ActionStatus, change["item"].get("status"))
+    strategy = {
+        f: (old.get("strategy", {}).get(f), new.get("strategy", {}).get(f))
+        for f in ("title", "status", "version", "vision")
+        if old.get("strategy", {}).get(f) != new.get("strategy", {}).get(f)
+    }
+    if "status" in strategy:
+        strategy["status"] = tuple(_status_label(StrategyStatus, v) for v in strategy["status"])
     return {
-        "sections": _compare_list(old.get("sections", []), new.get("sections", []), "key", "Sections"),
+        "sections": sections,
         "aims": _compare_list(old.get("aims", []), new.get("aims", []), "number", "Strategic aims"),
-        "actions": _compare_list(old.get("actions", []), new.get("actions", []), "ref", "Actions"),
-        "strategy": {
-            f: (old.get("strategy", {}).get(f), new.get("strategy", {}).get(f))
-            for f in ("title", "status", "version", "vision")
-            if old.get("strategy", {}).get(f) != new.get("strategy", {}).get(f)
-        },
+        "actions": actions,
+        "strategy": strategy,
     }

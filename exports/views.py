@@ -11,6 +11,7 @@ from exports.selectors import visible_exports
 from partnerships import access
 from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
+from strategy import selectors as strategy_selectors
 from strategy.selectors import visible_strategies
 
 from . import selectors as selectors_export
@@ -85,6 +86,7 @@ def _detail_context(request, export, challenge_form=None):
         "can_respond": can_respond,
         "challenge_form": challenge_form or ChallengeForm(sections=sections),
         "has_baseline": selectors_export.comparable_exports(export).exists(),
+        "omissions": strategy_selectors.document_omissions(export.strategy),
     }
 
 

@@ -3,7 +3,7 @@ from django import forms
 from partnerships.forms import PortalForm, PortalModelForm
 from partnerships.models import AffectedGroup, FormOfAbuse
 
-from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy
+from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy, VisionPlacement
 
 
 class StrategyForm(PortalModelForm):
@@ -124,3 +124,19 @@ class MoveForm(PortalForm):
         if data.get("direction") == "to" and not data.get("position"):
             self.add_error("position", "Choose the position to move it to")
         return data
+
+
+class DocumentPartForm(forms.Form):
+    """Leave a section or annex out of the document (with the reason), or put it back."""
+
+    part = forms.CharField(max_length=60)
+    do = forms.ChoiceField(choices=[("omit", "Leave out"), ("include", "Put back")])
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class DocumentLayoutForm(PortalForm):
+    numbered_sections = forms.BooleanField(
+        label="Number the sections", required=False,
+        help_text="Print a number before each section's heading, as 1, 2, 3.")
+    vision_placement = forms.ChoiceField(
+        label="Where the vision prints", choices=VisionPlacement.choices, widget=forms.RadioSelect)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from partnerships.markdown import check_markdown_fields
 from partnerships.models import AffectedGroup, Agency, FormOfAbuse, Partnership
 
 from .template import KIND_PROMPTS, TEMPLATE_BY_KEY, TEMPLATE_SECTIONS
@@ -15,6 +16,21 @@ class StrategyStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
     SUPERSEDED = "superseded", "Superseded"
+
+
+class VisionPlacement(models.TextChoices):
+    SECTION = "section", "In the vision section, where that section is"
+    COVER = "cover", "On the cover"
+    OPENING = "opening", "On its own, opening the document before the first section"
+
+
+# The parts of the document after its sections, which the partnership may leave out: key, title.
+DOCUMENT_ANNEXES = (
+    ("annex-recommendations", "National review recommendations: how the action plan answers them"),
+    ("annex-coverage", "Forms of abuse and affected groups this strategy addresses"),
+    ("status-block", "Document status and version"),
+)
+DOCUMENT_ANNEX_TITLES = dict(DOCUMENT_ANNEXES)
 
 
 EDITABLE_STATUSES = (StrategyStatus.DRAFT, StrategyStatus.IN_REVIEW)
@@ -36,6 +52,13 @@ class Strategy(models.Model):
     agreed_by = models.CharField(max_length=200, blank=True, help_text="The body that approved the strategy.")
     date_launched = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    # How the published document is put together: the partnership's choices.
+    numbered_sections = models.BooleanField(
+        "number the sections", default=True, help_text="Print a number before each section's heading.")
+    vision_placement = models.CharField(
+        "where the vision prints", max_length=20, choices=VisionPlacement.choices, default=VisionPlacement.SECTION)
+    omitted_annexes = models.JSONField(
+        default=dict, blank=True, help_text="Annexes left out of the document: their key and the reason.")
     # Coverage (guide 4.1 and 4.2): what the strategy addresses; the rest is shown as not yet addressed.
     forms_of_abuse = models.ManyToManyField(FormOfAbuse, blank=True, related_name="strategies")
     affected_groups = models.ManyToManyField(AffectedGroup, blank=True, related_name="strategies")
@@ -63,6 +86,10 @@ class Strategy(models.Model):
                 condition=Q(period_start__gte=2000) & Q(period_end__lte=2100), name="strategy_period_plausible"
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('vision',))
 
     def __str__(self):
         return f"{self.title} {self.period_label}"
@@ -116,6 +143,10 @@ class Section(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Left out of the published document by the partnership's decision, with the reason (shown on the
+    # completeness page and to scrutineers, never in the document).
+    omitted = models.BooleanField("left out of the document", default=False)
+    omission_reason = models.TextField("why it is left out", blank=True)
     # Incremented on every save through the service; a stale edit is refused.
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -131,6 +162,10 @@ class Section(models.Model):
                 name="one_section_per_template_key",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('body',))
 
     def __str__(self):
         return self.title
@@ -179,6 +214,10 @@ class StrategicAim(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="aim_number_positive"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('what_this_means', 'what_we_want_to_see'))
 
     def __str__(self):
         return f"Aim {self.number}: {self.title}"
@@ -237,6 +276,10 @@ class Priority(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
         ]
 
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('what_this_means',))
+
     def __str__(self):
         return f"{self.number}. {self.title}"
 
@@ -276,6 +319,10 @@ class GovernanceBody(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(reports_to__isnull=True) | ~Q(reports_to=F("id")), name="governance_body_not_reporting_to_itself"),
         ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('purpose',))
 
     def __str__(self):
         return self.name

@@ -164,7 +164,7 @@ def strategy_completeness(strategy, slug):
             gaps.append((f"There is no “{template_section.title}” section, which the national template expects.",
                          url("strategy_sections")))
     for row in section_rows:
-        if row["state"] == "empty":
+        if row["state"] == "empty" and not row["section"].omitted:
             gaps.append((f"“{row['section'].title}” is not written yet.", row["url"]))
     if not strategy.vision.strip():
         gaps.append(("There is no vision statement.", url("strategy_edit")))
@@ -236,6 +236,7 @@ def strategy_completeness(strategy, slug):
         "language_findings": findings,
         "thin_words": THIN_SECTION_WORDS,
         "missing_kinds": missing_front_sections(section_list),
+        "omissions": document_omissions(strategy, section_list),
     }
 
 
@@ -290,4 +291,28 @@ def home_strategies(membership, context):
     return {
         "strategies": list(visible_strategies(membership).order_by("-period_start", "-created_at")),
         "current": current_strategy(membership),
+    }
+
+
+def document_omissions(strategy, section_list=None):
+    """What the partnership has left out of the published document, each with its reason:
+    [{"title", "kind" ("section" or "annex"), "reason"}], in document order."""
+    from .models import DOCUMENT_ANNEXES
+
+    section_list = sections(strategy) if section_list is None else section_list
+    rows = [{"title": s.title, "kind": "section", "reason": s.omission_reason} for s in section_list if s.omitted]
+    omitted = strategy.omitted_annexes or {}
+    rows += [{"title": title, "kind": "annex", "reason": omitted[key]} for key, title in DOCUMENT_ANNEXES if key in omitted]
+    return rows
+
+
+def document_contents(strategy):
+    """The document contents page: every section and annex, in or out, and the layout choices."""
+    from .models import DOCUMENT_ANNEXES
+
+    omitted = strategy.omitted_annexes or {}
+    return {
+        "sections": sections(strategy),
+        "annexes": [{"key": key, "title": title, "omitted": key in omitted, "reason": omitted.get(key, "")}
+                    for key, title in DOCUMENT_ANNEXES],
     }

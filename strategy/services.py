@@ -492,3 +492,72 @@ def strategy_set_coverage(*, strategy, actor, forms_of_abuse, affected_groups):
     """Record which forms of abuse and affected groups the strategy addresses."""
     return _set_tags(strategy, actor, {"forms_of_abuse": forms_of_abuse, "affected_groups": affected_groups},
                      ("forms_of_abuse", "affected_groups"), verb="strategy.coverage_changed")
+
+
+# -- what the published document contains ---------------------------------------------
+
+
+def _omission_reason(include, reason):
+    reason = (reason or "").strip()
+    if not include and not reason:
+        raise ValidationError({"reason": "Say why this part is left out of the document. "
+                                         "Scrutineers and the completeness page show the reason."})
+    return "" if include else reason
+
+
+@transaction.atomic
+def section_set_in_document(*, section, actor, include, reason=""):
+    """Put a section in the published document, or leave it out with the reason."""
+    current = Section.objects.select_for_update().select_related("strategy").get(pk=section.pk)
+    ensure_editable(current.strategy)
+    reason = _omission_reason(include, reason)
+    if current.omitted == (not include) and current.omission_reason == reason:
+        return current
+    current.omitted, current.omission_reason = not include, reason
+    current._history_user = actor
+    current.save(update_fields=["omitted", "omission_reason", "updated_at"])
+    record(actor=actor, verb="section.left_out" if not include else "section.put_back", obj=current,
+           partnership=current.strategy.partnership, summary=current.title,
+           changes={"omitted": current.omitted, "reason": reason})
+    return current
+
+
+@transaction.atomic
+def annex_set_in_document(*, strategy, actor, annex, include, reason=""):
+    """Put an annex in the published document, or leave it out with the reason."""
+    from .models import DOCUMENT_ANNEX_TITLES
+
+    if annex not in DOCUMENT_ANNEX_TITLES:
+        raise ValidationError({"annex": "Choose an annex of the document."})
+    strategy = _editable_strategy_of(strategy)
+    reason = _omission_reason(include, reason)
+    omitted = dict(strategy.omitted_annexes or {})
+    if include:
+        omitted.pop(annex, None)
+    else:
+        omitted[annex] = reason
+    if omitted == (strategy.omitted_annexes or {}):
+        return strategy
+    strategy.omitted_annexes = omitted
+    strategy._history_user = actor
+    strategy.save(update_fields=["omitted_annexes", "updated_at"])
+    record(actor=actor, verb="annex.left_out" if not include else "annex.put_back", obj=strategy,
+           partnership=strategy.partnership, summary=DOCUMENT_ANNEX_TITLES[annex],
+           changes={"annex": annex, "reason": reason})
+    return strategy
+
+
+@transaction.atomic
+def document_layout_update(*, strategy, actor, numbered_sections, vision_placement):
+    """Whether sections are numbered, and where the vision prints."""
+    strategy = _editable_strategy_of(strategy)
+    before = {"numbered_sections": strategy.numbered_sections, "vision_placement": strategy.vision_placement}
+    strategy.numbered_sections, strategy.vision_placement = numbered_sections, vision_placement
+    strategy.full_clean()
+    changes = diff(strategy, tuple(before), before)
+    if changes:
+        strategy._history_user = actor
+        strategy.save(update_fields=[*changes, "updated_at"])
+        record(actor=actor, verb="strategy.layout_updated", obj=strategy, partnership=strategy.partnership,
+               changes=changes)
+    return strategy

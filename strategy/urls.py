@@ -35,5 +35,6 @@ urlpatterns = [
     path("strategies/<int:pk>/measures/<int:measure_pk>/edit/", views.measure_edit, name="measure_edit"),
     path("strategies/<int:pk>/measures/<int:measure_pk>/delete/", views.measure_delete, name="measure_delete"),
     path("strategies/<int:pk>/coverage/", views.strategy_coverage, name="strategy_coverage"),
+    path("strategies/<int:pk>/document-contents/", views.document_contents, name="document_contents"),
     path("strategies/<int:pk>/completeness/", views.strategy_completeness, name="strategy_completeness"),
 ]

@@ -15,6 +15,8 @@ from . import language, selectors, services
 from .forms import (
     AimForm,
     CoverageForm,
+    DocumentLayoutForm,
+    DocumentPartForm,
     GovernanceBodyForm,
     MeasureForm,
     MoveForm,
@@ -24,7 +26,7 @@ from .forms import (
     SectionForm,
     StrategyForm,
 )
-from .models import IntendedOutcome, Measure, SectionKind
+from .models import DOCUMENT_ANNEXES, IntendedOutcome, Measure, SectionKind
 from .template import KIND_PROMPTS
 
 
@@ -596,3 +598,59 @@ def strategy_completeness(request, pk):
     context = selectors.strategy_completeness(strategy, request.partnership.slug)
     context["can_edit"] = access.can(request.membership, access.STRATEGY_EDIT, strategy)
     return render(request, "strategy/strategy_completeness.html", context)
+
+
+# -- what the published document contains -------------------------------------------------
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def document_contents(request, pk):
+    """Which sections and annexes the published document contains, whether its sections are numbered
+    and where the vision prints. Leaving a part out needs a reason."""
+    strategy = _strategy(request, pk)
+    can_edit = access.can(request.membership, access.STRATEGY_EDIT, strategy) and strategy.is_editable
+    errors, typed = {}, {}
+    if request.method == "POST":
+        access.require(request.membership, access.STRATEGY_EDIT, strategy)
+        form = DocumentPartForm(request.POST)
+        layout = DocumentLayoutForm(request.POST) if request.POST.get("do") == "layout" else None
+        try:
+            if layout is not None:
+                if layout.is_valid():
+                    services.document_layout_update(strategy=strategy, actor=request.user, **layout.cleaned_data)
+                    messages.success(request, "Layout saved.")
+                    return redirect(_url(request, "document_contents", strategy))
+                raise ValidationError("Choose where the vision prints.")
+            if not form.is_valid():
+                raise ValidationError("Choose a part of the document.")
+            data = form.cleaned_data
+            include = data["do"] == "include"
+            part = data["part"]
+            if part.startswith("section-"):
+                section = access.get_visible_or_404(strategy.sections.all(), pk=part.removeprefix("section-"))
+                services.section_set_in_document(section=section, actor=request.user, include=include,
+                                                 reason=data["reason"])
+                title = section.title
+            else:
+                services.annex_set_in_document(strategy=strategy, actor=request.user, annex=part, include=include,
+                                               reason=data["reason"])
+                title = dict(DOCUMENT_ANNEXES).get(part, part)
+        except ValidationError as exc:
+            part = request.POST.get("part", "")
+            errors[part] = " ".join(exc.messages)
+            typed[part] = request.POST.get("reason", "")
+        else:
+            messages.success(request, f"“{title}” is {'back in' if include else 'left out of'} the document.")
+            return redirect(_url(request, "document_contents", strategy) + f"#part-{part}")
+    context = selectors.document_contents(strategy)
+    for section in context["sections"]:
+        section.part_key = f"section-{section.pk}"
+        section.error, section.typed = errors.get(section.part_key), typed.get(section.part_key, "")
+    for annex in context["annexes"]:
+        annex["error"], annex["typed"] = errors.get(annex["key"]), typed.get(annex["key"], "")
+    return render(request, "strategy/document_contents.html", {
+        **context, "strategy": strategy, "can_edit": can_edit, "errors": errors,
+        "layout_form": DocumentLayoutForm(initial={
+            "numbered_sections": strategy.numbered_sections, "vision_placement": strategy.vision_placement}),
+    })

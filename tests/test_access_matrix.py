@@ -286,6 +286,8 @@ MATRIX = {
     "strategy_coverage": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
                           {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "strategy_completeness": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "document_contents": (K(), {"GET": READ_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "export_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": EXPORT_LIST}, {"GET": OTHER_SIDE_HTML}),
     "export_create": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk},
@@ -513,6 +515,7 @@ BODIES = {
     "action_comment_add": {"text": "Can the police lead say when the training starts?"},
     # Each role's user belongs to the own side's partnership only.
     "notification_settings": lambda s: {f"delivery-{s.partnership.pk}": "weekly"},
+    "document_contents": {"part": "status-block", "do": "omit", "reason": "The front page says it."},
     "password_reset": {"email": "nobody@example.org"},
     "round_list": {"date_0": "10", "date_1": "6", "date_2": "2027"},
     "round_settings": {"updates_due_days": "10"},

@@ -42,6 +42,9 @@ def write_sections(strategy):
 def rendered(world):
     side = world.own
     write_sections(side.strategy)
+    from partnerships.models import FormOfAbuse
+
+    side.strategy.forms_of_abuse.set(FormOfAbuse.objects.order_by("number")[:2])  # the coverage annex has content
     actions = [side.action, *grow_plan(side, 12)]
     html, snapshot = build_document(side.strategy)
     pdf, pages = render_pdf(html)
@@ -135,7 +138,8 @@ def test_the_tags_give_headings_paragraphs_tables_with_their_headers_and_links(r
 def test_weasyprint_styles_pseudo_elements_only_where_the_document_has_them():
     """Its default stylesheet gives ::marker, ::footnote-* and ::note-* rules to every element, and the
     cascade then computes six styles per element that no two elements share. The document keeps markers
-    for list items and has no footnotes or notes. A WeasyPrint upgrade that changes those rules fails here."""
+    for list items, and brings its own footnote rules for its footnotes only (strategy.css). A WeasyPrint
+    upgrade that changes those rules fails here."""
     from weasyprint.html import UA, UA_STYLESHEET
 
     lean = lean_user_agent_css(UA)
@@ -147,6 +151,8 @@ def test_weasyprint_styles_pseudo_elements_only_where_the_document_has_them():
     )
     # The list items keep their markers (the PDF's text gives them after the items).
     assert pdf_pages_text(pdf_reader(pdf))[0] == "First Second Third 1. 2. •"
+    css = render_to_string("exports/document/strategy.css", {})
+    assert "float: footnote" in css and ".footnote::footnote-call" in css and "\n::footnote" not in css
 
 
 def test_the_html_is_accessible_markup(rendered):
@@ -155,7 +161,8 @@ def test_the_html_is_accessible_markup(rendered):
     assert "<title>Child Sexual Abuse Strategy 2026–2029 – Ashvale Safeguarding Children Partnership</title>" in html
     assert html.count("<h1") == 1
     assert '<th scope="col">Strategic aim</th>' in html and '<th scope="row">' in html
-    assert "No action answers this recommendation yet." in html  # recommendations 4-6 have no action
+    # Recommendations 4-6 have no action: a gap for the completeness page, not a message in the document.
+    assert "No action answers this recommendation yet." not in html
 
 
 def images_drawn(reader):
@@ -238,7 +245,7 @@ def test_the_html_page_is_the_same_document(world, client):
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
     # The policy allows no inline style attributes, so the page uses none (column widths are classes).
     assert re.search(r"<[a-z][^>]*\sstyle=", html) is None
-    assert 'class="col-half"' in html
+    assert 'class="col-aim"' in html
 
 
 def test_the_command_writes_a_pdf(world, tmp_path):

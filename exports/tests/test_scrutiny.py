@@ -118,6 +118,9 @@ def test_it_shows_what_changed_since_the_export_the_scrutineer_last_saw(world, c
     side.action.status = "on_track"
     side.action.save()
     ActionFactory(outcome=side.outcome, lead_agency=side.lead_agency, reference="1.2", text="A brand new action")
+    section = side.extra_section
+    section.body = "Children told us they want to be believed.\nThey want adults to act."
+    section.save()
     StrategicAimFactory(strategy=side.strategy, number=2, title="A second aim")
     snapshot_export(side)  # not seen by the scrutineer: the comparison skips it
     side.strategy.refresh_from_db()
@@ -131,7 +134,9 @@ def test_it_shows_what_changed_since_the_export_the_scrutineer_last_saw(world, c
     assert "Added</strong> 1.2 A brand new action" in page
     assert "Added</strong> 2 A second aim" in page
     assert "Changed</strong> 1.1 Reworded: review every strategy discussion jointly" in page
-    assert "status: not_started → on_track" in page
+    assert "status: Not started → On track" in page and "not_started" not in page
+    # The changed section shows its text before and after.
+    assert '<ins class="portal-diff-added" aria-label="Added">Children told us they want to be believed.</ins>' in page
 
 
 def test_comparing_with_an_export_of_another_strategy_is_not_found(world, client):

@@ -1,53 +1,25 @@
-import re
-
-import markdown as markdown_lib
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from partnerships.markdown import render_markdown
+
 register = template.Library()
 
-_ALLOWED_TAGS = {
-    "h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "code",
-}
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
-
-
-_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}\.)\s+\S")
-
-
-def _separate_lists(text):
-    """Start a list where people write one: Markdown needs a blank line between a paragraph and the list
-    under it ("By 2029:" then "- one"), which nobody typing into a box knows, so add it."""
-    lines = (text or "").replace("\r\n", "\n").split("\n")
-    out = []
-    for line in lines:
-        if _LIST_ITEM.match(line) and out and out[-1].strip() and not _LIST_ITEM.match(out[-1]) \
-                and not out[-1].startswith((" ", "\t")) and not out[-1].lstrip().startswith("|"):
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
-
-
-def render_markdown(text):
-    """Markdown to HTML, then sanitised: only headings, paragraphs, lists, links and tables survive.
-
-    Headings written as # are shifted down so a section's own heading stays the only h2/h1.
-    """
-    html = markdown_lib.markdown(_separate_lists(text), extensions=["tables", "sane_lists"], output_format="html")
-    for level in (3, 2, 1):  # h1 -> h3 and h2 -> h4 keep the page outline in order
-        html = html.replace(f"<h{level}>", f"<h{min(level + 2, 4)}>").replace(f"</h{level}>", f"</h{min(level + 2, 4)}>")
-    cleaned = nh3.clean(
-        html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-    return cleaned
+__all__ = ["render_markdown"]
 
 
 @register.filter
-def markdown(text):
-    return mark_safe(render_markdown(text))
+def markdown(text, doc_id=""):
+    """Text a person wrote, as safe HTML: `{{ text|markdown }}`, or `{{ text|markdown:"anchor" }}` where
+    several texts share a page, so their footnotes keep apart."""
+    return mark_safe(render_markdown(text, doc_id=doc_id))
+
+
+@register.simple_tag(takes_context=True)
+def document_markdown(context, text, doc_id=""):
+    """In the published document: footnotes at the foot of the page in the PDF, linked notes on the web."""
+    footnotes = "inline" if context.get("mode") == "pdf" else "linked"
+    return mark_safe(render_markdown(text, footnotes=footnotes, doc_id=doc_id))
 
 
 @register.simple_tag(takes_context=True)

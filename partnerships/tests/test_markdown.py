@@ -17,5 +17,12 @@ def test_numbered_lists_and_tables_are_left_as_written():
 
 def test_script_and_attributes_are_removed():
     html = render_markdown('<script>alert(1)</script><a href="javascript:x" onclick="y">link</a>\n\n# Heading')
-    assert "<script" not in html and "onclick" not in html and "javascript:" not in html
+    # Raw HTML is shown as the text it is, never as markup.
+    assert "<script" not in html and "<a " not in html
+    assert "&lt;script&gt;" in html
     assert "<h3>Heading</h3>" in html
+
+
+def test_a_javascript_link_written_in_markdown_loses_its_target():
+    html = render_markdown("[click](javascript:alert(1)) and [ok](https://example.org)")
+    assert 'href="javascript' not in html and 'href="https://example.org"' in html
