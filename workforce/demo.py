@@ -12,6 +12,7 @@ from .services import (
     resource_create,
     response_submit,
     survey_create,
+    survey_release_results,
     survey_set_open,
     take_up_set,
 )
@@ -141,4 +142,5 @@ def load(*, partnership, strategy, actor):
                     answers[q] = rng.choice(FREE_TEXT)
             response_submit(survey=survey, agency=agencies.get(key) if key else None, role=role, answers=answers)
             count += 1
+    survey_release_results(survey=survey)
     return count
