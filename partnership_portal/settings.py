@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -265,7 +264,7 @@ REST_FRAMEWORK = {
     # The same client address as client_ip(): without this, throttles would take X-Forwarded-For as sent.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "partnerships.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -428,6 +427,11 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# API tokens stop working this many days after they are issued (a new one is asked for with the password).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS is a number of days, 1 or more.")
 
 # Staff survey: posts accepted from one address per hour on one survey link (counted in the cache,
 # so use the Redis cache, USE_REDIS_CACHE=1, when running several web processes).

@@ -85,7 +85,7 @@ def with_python(url, token):
 
 
 def run(root, partnerships):
-    from rest_framework.authtoken.models import Token
+    from partnerships.api_tokens import issue
 
     load = with_wrk if shutil.which("wrk") else with_python
     loader = "wrk" if load is with_wrk else "a Python loader (install wrk for better figures)"
@@ -95,12 +95,12 @@ def run(root, partnerships):
         print(f"\n== API under load: gunicorn (2 sync workers) with PostgreSQL, {loader}, "
               f"{CONNECTIONS} connections, {DURATION} s each")
         print(f"{'endpoint':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  vs bare")
-        token = Token.objects.get_or_create(user=partnerships[-1].manager)[0].key
+        token = issue(partnerships[-1].manager, name="Benchmark")[1]
         bare = load(base + "/bench/bare-json/", token)
         print(f"{'bare Django JSON view':44} {bare[0]:8.0f} {bare[1]:8.1f} {bare[2]:8.1f}  1.00")
         results = {"bare": bare}
         for b in partnerships:
-            token = Token.objects.get_or_create(user=b.manager)[0].key
+            token = issue(b.manager, name="Benchmark")[1]
             for label, path in (
                 (f"action list, page of 50 ({b.size} actions)", f"/api/v1/actions/?strategy={b.strategy.pk}"),
                 (f"progress ({b.size} actions)", f"/api/v1/strategies/{b.strategy.pk}/progress/"),
