@@ -422,11 +422,19 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Refused requests (403, and 404 on partnership and API URLs), with probes across partnerships marked:
+        # the installation's security log, for the operator. Lines start "denied user=".
+        "portal.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools report every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Where to report a vulnerability (/.well-known/security.txt, RFC 9116): a mailto: or https: address.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@partnership-portal.example")
+SECURITY_POLICY_URL = os.environ.get(
+    "SECURITY_POLICY_URL", "https://github.com/partnership-portal/portal/blob/main/docs/SECURITY.md")
 
 # API tokens stop working this many days after they are issued (a new one is asked for with the password).
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))

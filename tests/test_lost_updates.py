@@ -2,8 +2,8 @@
 The 1,000-pair run is tests/concurrency/lost_updates.py."""
 import pytest
 from django.db import connection
-from partnerships.api_tokens import issue
 
+from partnerships.api_tokens import issue
 from tests.concurrency.lost_updates import run_action_pairs, run_section_pairs
 
 PAIRS = 24

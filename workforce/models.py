@@ -277,3 +277,13 @@ class TrainingNeed(models.Model):
 
     def __str__(self):
         return self.topic
+
+
+class SurveyGuardMark(models.Model):
+    """A used one-time form token, or one address's count of posts in one hour, kept in the database so every
+    web process sees the same (a per-process cache would let each of them accept the token once). The address
+    is only ever a keyed hash, times are rounded to the hour, and nothing here points to a response."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
-from partnerships.models import ApiToken
-from partnerships.secret_links import token_hash
 from rest_framework.test import APIClient
 
+from partnerships.models import ApiToken
+from partnerships.secret_links import token_hash
 from partnerships.tests.factories import TEST_PASSWORD, UserFactory
 
 

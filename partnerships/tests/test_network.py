@@ -2,9 +2,9 @@
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
-from partnerships.models import ApiToken
 from rest_framework.test import APIClient
 
+from partnerships.models import ApiToken
 from partnerships.network import client_ip
 from partnerships.tests.factories import TEST_PASSWORD, UserFactory
 

@@ -4,11 +4,11 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import mail
-from partnerships.api_tokens import issue
-from partnerships.models import ApiToken
 from rest_framework.test import APIClient
 
+from partnerships.api_tokens import issue
 from partnerships.middleware import SessionLifetimeMiddleware
+from partnerships.models import ApiToken
 from partnerships.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

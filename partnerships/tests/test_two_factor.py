@@ -7,13 +7,12 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from partnerships.api_tokens import issue
-from partnerships.models import ApiToken
-from partnerships.secret_links import token_hash
 from rest_framework.test import APIClient
 
 from partnerships import two_factor
-from partnerships.models import AuditEvent, RecoveryCode, RecoveryCodeDevice, Role
+from partnerships.api_tokens import issue
+from partnerships.models import ApiToken, AuditEvent, RecoveryCode, RecoveryCodeDevice, Role
+from partnerships.secret_links import token_hash
 from partnerships.tests.factories import TEST_PASSWORD, MembershipFactory, PartnershipFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db

@@ -29,9 +29,8 @@ N_AIMS, OUTCOMES_PER_AIM, N_ACTIONS, N_UPDATES = 7, 4, 1000, 10_000
 
 
 def build():
-    from partnerships.api_tokens import issue
-
     from actionplan.models import Action, ActionStatus, ActionUpdate
+    from partnerships.api_tokens import issue
     from partnerships.models import Agency, CoreComponent, Membership, Partnership, Recommendation, Role, User
     from strategy.models import IntendedOutcome, StrategicAim, Strategy
 

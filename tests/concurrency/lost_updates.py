@@ -142,9 +142,8 @@ def run_section_pairs(*, section, actor, pairs):
 def seed():
     """One partnership with a strategy, a section, an action and its lead member (with an API token)."""
     sys.path.insert(0, str(ROOT))
-    from partnerships.api_tokens import issue
-
     from conftest import build_side
+    from partnerships.api_tokens import issue
 
     side = build_side("Ashvale")
     return side, issue(side.users["member_lead"])[1]
