@@ -113,9 +113,10 @@ def test_password_validators_refuse_a_short_common_password():
     assert len(error.value.messages) >= 2
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="lead@example.org")
-    response = client.post("/accounts/password-reset/", {"email": "lead@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is sent by a task queued on commit
+        response = client.post("/accounts/password-reset/", {"email": "lead@example.org"})
     assert response.status_code == 302 and response["Location"] == "/accounts/password-reset/sent/"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["lead@example.org"]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password-reset/" in line)
