@@ -1,6 +1,7 @@
 # The two commands a newcomer needs:
 #   make run   – the portal with demo data on http://127.0.0.1:$(PORT)
 #   make test  – the whole test suite
+#   make security – the red-team suite alone (tests/security, docs/SECURITY.md)
 PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +9,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint mutation install install-dev check-system migrate demo serve worker beat benchmarks clean
+.PHONY: run test security lint mutation install install-dev check-system migrate demo serve worker beat benchmarks clean
 
 $(VENV)/bin/uv:
 	@command -v uv >/dev/null 2>&1 || { \
@@ -38,6 +39,10 @@ run: demo
 
 test: install-dev lint
 	$(PY) -m pytest
+
+# The red-team suite: each attack of the outside review, kept as a test (also part of `make test`).
+security: install-dev
+	$(PY) -m pytest tests/security
 
 # Lint and import order (ruff), and the import contract: each app imports only from the apps below it.
 lint: install-dev

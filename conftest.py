@@ -2,7 +2,6 @@
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from actionplan.tests.factories import ActionFactory
@@ -133,8 +132,10 @@ def api_client_for():
     def make(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            from partnerships.api_tokens import issue
+
+            _, key = issue(user, name="Test client")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -265,7 +264,7 @@ REST_FRAMEWORK = {
     # The same client address as client_ip(): without this, throttles would take X-Forwarded-For as sent.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "partnerships.api_auth.MembershipTokenAuthentication",
+        "partnerships.api_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -440,11 +439,24 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Refused requests (403, and 404 on partnership and API URLs), with probes across partnerships marked:
+        # the installation's security log, for the operator. Lines start "denied user=".
+        "portal.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools report every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Where to report a vulnerability (/.well-known/security.txt, RFC 9116): a mailto: or https: address.
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:security@partnership-portal.example")
+SECURITY_POLICY_URL = os.environ.get(
+    "SECURITY_POLICY_URL", "https://github.com/partnership-portal/portal/blob/main/docs/SECURITY.md")
+
+# API tokens stop working this many days after they are issued (a new one is asked for with the password).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS is a number of days, 1 or more.")
 
 # Staff survey: posts accepted from one address per hour on one survey link (counted in the cache,
 # so use the Redis cache, USE_REDIS_CACHE=1, when running several web processes).

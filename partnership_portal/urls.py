@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from actionplan.urls import link_urlpatterns as update_link_urlpatterns
 from partnerships import views, views_notifications, views_two_factor
 from partnerships.api import ObtainTokenView
+from partnerships.forms import QueuedPasswordResetForm
 from reviews.views import review_token
 from workforce.urls import anonymous_urlpatterns as survey_urlpatterns
 
@@ -27,6 +28,7 @@ partnership_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", views_notifications.notification_list, name="notifications"),
@@ -37,7 +39,8 @@ urlpatterns = [
     path("accounts/two-step/verify/", views_two_factor.verify, name="two_factor_verify"),
     path("accounts/two-step/recovery-codes/", views_two_factor.recovery_codes, name="two_factor_recovery_codes"),
     path("accounts/two-step/turn-off/", views_two_factor.turn_off, name="two_factor_turn_off"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+         name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/password-reset/<uidb64>/<token>/",

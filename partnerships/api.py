@@ -3,14 +3,13 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from . import access, two_factor
+from . import access, api_tokens, two_factor
 from .api_support import StrictCharField, StrictEmailField
 from .models import Agency, Partnership
 
@@ -22,6 +21,10 @@ class TokenRequestSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=20,
         help_text="For people with two-step verification: the 6-digit code from their authenticator app, "
                   "or a recovery code.",
+    )
+    name = StrictCharField(
+        required=False, allow_blank=True, max_length=100,
+        help_text="What the token is for, shown with its last use on the person's account page.",
     )
 
 
@@ -40,7 +43,11 @@ class ObtainTokenView(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            200: inline_serializer("TokenResponse", {
+                "token": serializers.CharField(help_text="Send as the header `Authorization: Token <token>`. "
+                                                         "Shown once: only its hash is kept."),
+                "expires_at": serializers.DateTimeField(),
+            }),
             429: inline_serializer("TokenLockedResponse", {"detail": serializers.CharField()}),
         },
     )
@@ -69,8 +76,8 @@ class ObtainTokenView(APIView):
                 two_factor.check_code(user, serializer.validated_data["code"])
             except DjangoValidationError as error:
                 raise ValidationError(error.message_dict) from None
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = api_tokens.issue(user, name=serializer.validated_data.get("name") or "API token")
+        return Response({"token": key, "expires_at": serializers.DateTimeField().to_representation(token.expires_at)})
 
 
 class AgencySerializer(serializers.ModelSerializer):

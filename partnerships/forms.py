@@ -2,6 +2,8 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 
 _DEFAULT_REQUIRED = str(forms.Field.default_error_messages["required"])
 
@@ -141,3 +143,15 @@ class DateField(DateInputField):
             raise forms.ValidationError(
                 "The date must be a real date, for example 27 3 2026", code="invalid_date"
             ) from None
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The password-reset request: the same work for every address (one task queued, no account looked up in
+    the request), so that the answer's timing does not reveal whether someone has an account."""
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        from .tasks import send_password_reset
+        from .tasks_support import enqueue
+
+        domain = domain_override or (request.get_host() if request is not None else "")
+        transaction.on_commit(lambda: enqueue(send_password_reset, self.cleaned_data["email"], domain, use_https))

@@ -143,16 +143,26 @@ class DeniedRequestAuditMiddleware:
             return
         from . import access
         from .audit import record
-        from .models import AuditEvent
+        from .models import AuditEvent, Partnership
 
         match = getattr(request, "resolver_match", None)
         slug = (match.kwargs.get("slug") if match else None) or ""
-        membership = next((m for m in access.memberships_of(user).values() if m.partnership.slug == slug), None)
+        # The partnership the request aimed at, whether or not the person belongs to it: a probe of another
+        # partnership is logged to that partnership, so its managers see it in their audit log.
+        target = None
+        if slug:
+            membership = next((m for m in access.memberships_of(user).values() if m.partnership.slug == slug), None)
+            target = membership.partnership if membership else Partnership.objects.filter(slug=slug).first()
+        is_probe = bool(slug) and target is not None and target.pk not in access.memberships_of(user)
+        summary = f"{request.method} {path[:250]} answered {response.status_code}"
+        # The installation's own security log, for the operator: every refusal, probes across partnerships marked.
+        logging.getLogger("portal.security").warning(
+            "denied user=%s status=%s method=%s path=%s target=%s%s", user.pk, response.status_code, request.method,
+            path[:250], target.slug if target else "-", " cross-partnership" if is_probe else "")
         try:
             record(
-                actor=user, verb="request.denied", kind=AuditEvent.Kind.DENIED,
-                partnership=membership.partnership if membership else None,
-                summary=f"{request.method} {path[:250]} answered {response.status_code}",
+                actor=user, verb="request.denied", kind=AuditEvent.Kind.DENIED, partnership=target,
+                summary=("Request from outside the partnership: " if is_probe else "") + summary,
                 changes={"url_name": (match.view_name if match else "")[:80]},
             )
         except Exception:  # the access log must never turn a refusal into a server error

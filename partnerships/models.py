@@ -362,3 +362,21 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.partnership}: {self.get_delivery_display()}"
+class ApiToken(models.Model):
+    """A named API token of one person. Only the SHA-256 of the key is kept, so a copy of the database opens
+    nothing; it stops working at `expires_at`, and is deleted (revoked) when the person's password, two-step
+    verification, role or active status changes, and when they sign out."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters of the key, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -3,15 +3,15 @@ import logging
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 logger = logging.getLogger(__name__)
 
 
 def revoke_tokens_of(user):
     """Delete the user's API tokens; they must sign in again to get a new one."""
-    deleted, _ = Token.objects.filter(user=user).delete()
-    return deleted
+    from .api_tokens import revoke_all
+
+    return revoke_all(user)
 
 
 def end_sessions_of(user, keep=None):

@@ -3,11 +3,12 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import two_factor
 from .middleware import SessionLifetimeMiddleware
+from .models import Membership
 from .sessions import end_sessions_of, revoke_tokens_of
 
 
@@ -27,63 +28,51 @@ def revoke_tokens_on_sign_out(sender, request, user, **kwargs):
 
 @receiver(pre_save, sender=get_user_model())
 def note_deactivation(sender, instance, **kwargs):
-    if instance.pk and not instance.is_active:
-        was_active = sender.objects.filter(pk=instance.pk, is_active=True).exists()
-        instance._portal_deactivated = was_active
+    update_fields = kwargs.get("update_fields")
+    if not instance.pk or (update_fields is not None and not {"is_active", "password"} & set(update_fields)):
+        return
+    before = sender.objects.filter(pk=instance.pk).values("is_active", "password").first()
+    if before is None:
+        return
+    instance._portal_deactivated = before["is_active"] and not instance.is_active
+    instance._portal_password_changed = before["password"] != instance.password
 
 
 @receiver(post_save, sender=get_user_model())
 def end_access_on_deactivation(sender, instance, created, **kwargs):
-    if not created and getattr(instance, "_portal_deactivated", False):
+    """Deactivation ends every session and token; a new password (changed or reset) revokes the tokens
+    (Django's session hash already ends the other sessions)."""
+    if created:
+        return
+    if getattr(instance, "_portal_deactivated", False):
         instance._portal_deactivated = False
         end_sessions_of(instance)
         revoke_tokens_of(instance)
+    if getattr(instance, "_portal_password_changed", False):
+        instance._portal_password_changed = False
+        revoke_tokens_of(instance)
 
 
-# -- cached API credentials (partnerships.api_auth): dropped whenever what they hold changes ----------------
-
-def _forget_tokens_of(user_ids):
-    from rest_framework.authtoken.models import Token
-
-    from .api_auth import forget_tokens, shared_cache
-
-    if shared_cache():
-        forget_tokens(Token.objects.filter(user_id__in=list(user_ids)).values_list("key", flat=True))
+@receiver(pre_save, sender=Membership)
+def note_role_change(sender, instance, **kwargs):
+    before = sender.objects.filter(pk=instance.pk).values("role", "is_active").first() if instance.pk else None
+    instance._portal_role_changed = before is not None and (
+        before["role"] != instance.role or before["is_active"] != instance.is_active)
 
 
-def _forget_token(sender, instance, **kwargs):
-    from .api_auth import forget_tokens
-
-    forget_tokens([instance.key])
-
-
-def _forget_member(sender, instance, **kwargs):
-    _forget_tokens_of([instance.user_id])
-
-
-def _forget_user(sender, instance, **kwargs):
-    _forget_tokens_of([instance.pk])
-
-
-def _forget_partnership_members(sender, instance, **kwargs):
-    from .models import Agency, Membership
-
-    partnership_id = instance.partnership_id if isinstance(instance, Agency) else instance.pk
-    _forget_tokens_of(Membership.objects.filter(partnership_id=partnership_id).values_list("user_id", flat=True))
+@receiver(post_save, sender=Membership)
+def end_access_on_role_change(sender, instance, created, **kwargs):
+    """A new role (or a membership ended or restored) revokes the person's tokens, which carried the old
+    role's rights; a move into a role whose partnership requires two-step verification also ends their
+    sessions, so that they sign in again with the second factor."""
+    if not getattr(instance, "_portal_role_changed", False):
+        return
+    instance._portal_role_changed = False
+    revoke_tokens_of(instance.user)
+    if instance.is_active and two_factor.owed(instance.user):
+        end_sessions_of(instance.user)
 
 
-def connect_credential_cache():
-    from django.db.models.signals import post_delete
-    from rest_framework.authtoken.models import Token
-
-    from .models import Agency, Membership, Partnership
-
-    for signal in (post_save, post_delete):
-        signal.connect(_forget_token, sender=Token, dispatch_uid=f"forget-token-{signal}")
-        signal.connect(_forget_member, sender=Membership, dispatch_uid=f"forget-member-{signal}")
-        signal.connect(_forget_user, sender=get_user_model(), dispatch_uid=f"forget-user-{signal}")
-        signal.connect(_forget_partnership_members, sender=Partnership, dispatch_uid=f"forget-p-{signal}")
-        signal.connect(_forget_partnership_members, sender=Agency, dispatch_uid=f"forget-a-{signal}")
-
-
-connect_credential_cache()
+@receiver(post_delete, sender=Membership)
+def end_tokens_on_leaving(sender, instance, **kwargs):
+    revoke_tokens_of(instance.user)

@@ -23,3 +23,11 @@ def send_notification_digests():
     from .notifications import notifications_send_digest
 
     return notifications_send_digest()
+def send_password_reset(email, domain, use_https):
+    """Send the password-reset mail, if `email` belongs to an active account with a usable password. The web
+    request only queues this task, whatever the address, so its timing says nothing about who has an account."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        PasswordResetForm.save(form, domain_override=domain, use_https=use_https)

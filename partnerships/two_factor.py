@@ -161,6 +161,7 @@ def confirm_set_up(request, *, device, code):
         raise ValidationError({"code": problem})
     _signed_in_with(request, device)
     end_sessions_of(request.user, keep=request.session.session_key)  # a changed factor signs out elsewhere
+    revoke_tokens_of(request.user)  # tokens issued against the password alone
     return codes
 
 
@@ -219,6 +220,7 @@ def turn_off(request, *, code):
         raise ValidationError({"code": problem})
     request.session[SESSION_KEY] = NOTHING
     end_sessions_of(user, keep=request.session.session_key)
+    revoke_tokens_of(user)
 
 
 @transaction.atomic

@@ -68,3 +68,23 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
     return defaults.server_error(request)
+
+
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires is always six months
+    ahead, as the file is written when asked for."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    expires = (timezone.now() + timedelta(days=182)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}",
+        f"Policy: {settings.SECURITY_POLICY_URL}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

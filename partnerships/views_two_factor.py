@@ -29,7 +29,10 @@ def _show_codes(request, codes, message):
 @login_required
 @require_http_methods(["GET"])
 def account(request):
-    return render(request, "partnerships/two_factor.html", {"status": two_factor.status(request.user)})
+    from .api_tokens import tokens_of
+
+    return render(request, "partnerships/two_factor.html", {"status": two_factor.status(request.user),
+                                                           "api_tokens": tokens_of(request.user)})
 
 
 @login_required

@@ -1,3 +1,4 @@
+import django_filters
 from rest_framework import serializers, viewsets
 
 from strategy.selectors import strategies_visible_to_user
@@ -41,11 +42,31 @@ class IntendedOutcomeSerializer(serializers.ModelSerializer):
         fields = ["id", "strategy", "aim", "number", "reference", "text"]
 
 
+# Ids filter as plain numbers over what the caller may read: another partnership's strategy and one that does
+# not exist both give an empty list. (A choice filter over every row would answer 200 for the one and 400 for
+# the other, telling an outsider which ids exist.)
+class StrategicAimFilter(django_filters.FilterSet):
+    strategy = django_filters.NumberFilter(field_name="strategy_id", label="Strategy id")
+
+    class Meta:
+        model = StrategicAim
+        fields = ["strategy"]
+
+
+class IntendedOutcomeFilter(django_filters.FilterSet):
+    aim = django_filters.NumberFilter(field_name="aim_id", label="Strategic aim id")
+    aim__strategy = django_filters.NumberFilter(field_name="aim__strategy_id", label="Strategy id")
+
+    class Meta:
+        model = IntendedOutcome
+        fields = ["aim", "aim__strategy"]
+
+
 class StrategicAimViewSet(viewsets.ReadOnlyModelViewSet):
     """Strategic aims of the strategies the caller may read."""
 
     serializer_class = StrategicAimSerializer
-    filterset_fields = ["strategy"]
+    filterset_class = StrategicAimFilter
 
     def get_queryset(self):
         return StrategicAim.objects.filter(
@@ -57,7 +78,7 @@ class IntendedOutcomeViewSet(viewsets.ReadOnlyModelViewSet):
     """Intended outcomes of the strategies the caller may read."""
 
     serializer_class = IntendedOutcomeSerializer
-    filterset_fields = ["aim", "aim__strategy"]
+    filterset_class = IntendedOutcomeFilter
 
     def get_queryset(self):
         return IntendedOutcome.objects.filter(

@@ -69,10 +69,11 @@ REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
 # URL names that answer someone who is not signed in. A page reached by a secret link belongs here
 # and nowhere else; the test below fails if the matrix lets an anonymous visitor in anywhere else.
 # The only URLs an anonymous visitor may use: signing in and resetting a password, the API token exchange,
-# the health check, and the two links that are themselves the credential (an outside reviewer's personal
+# the health check, security.txt, and the two links that are themselves the credential (an outside reviewer's personal
 # link and the anonymous staff survey).
 ANONYMOUS_ALLOWED = {
     "healthz", "login", "api-token", "review_token", "survey_respond", "update_link", "update_link_action",
+    "security_txt",
     "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
 }
 
@@ -211,6 +212,7 @@ S = lambda side: {"slug": side.slug}  # noqa: E731
 MATRIX = {
     "home": (lambda side: {}, {"GET": E(default=302)}, None),
     "healthz": (lambda side: {}, {"GET": E(anonymous=200)}, None),
+    "security_txt": (lambda side: {}, {"GET": E(anonymous=200)}, None),
     "login": (lambda side: {}, {"GET": E(anonymous=200, default=302)}, None),
     "logout": (lambda side: {}, {"GET": E(anonymous=405, default=405), "POST": E(default=302)}, None),
     "password_reset": (lambda side: {}, {"GET": E(anonymous=200), "POST": E(anonymous=302, default=302)}, None),

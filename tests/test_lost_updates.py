@@ -2,8 +2,8 @@
 The 1,000-pair run is tests/concurrency/lost_updates.py."""
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from partnerships.api_tokens import issue
 from tests.concurrency.lost_updates import run_action_pairs, run_section_pairs
 
 PAIRS = 24
@@ -20,7 +20,7 @@ def test_concurrent_action_updates_are_saved_or_refused_never_lost(postgres_only
     from conftest import build_side
 
     side = build_side("Ashvale")
-    token = Token.objects.create(user=side.users["member_lead"]).key
+    token = issue(side.users["member_lead"])[1]
     for via in ("service", "api"):
         counts = run_action_pairs(action=side.action, actor=side.users["member_lead"], pairs=PAIRS, via=via,
                                   token=token)

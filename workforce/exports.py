@@ -32,6 +32,8 @@ def result_rows(results):
     yield ["Free-text answers"]
     for block in results["free_text"]:
         yield [block["question"]]
+        if block.get("withheld"):
+            yield ["", f"Fewer than {results['threshold']} answers in a release: not shown."]
         for answer in block["answers"]:
             yield ["", answer]
         yield []

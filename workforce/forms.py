@@ -1,5 +1,6 @@
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.utils.html import conditional_escape
 
 from partnerships.forms import DateField, PortalForm, PortalModelForm
 from partnerships.models import Agency, FormOfAbuse
@@ -142,7 +143,9 @@ class SurveyResponseForm(PortalForm):
     def __init__(self, *args, questions, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
-        agency_choices = [(str(a.pk), a.name) for a in agencies] + [("", "Another organisation, or I prefer not to say")]
+        # crispy-forms-gds writes labels and hints with |safe: everything typed by people is escaped here
+        # (conditional_escape gives safe strings, so nothing is escaped twice).
+        agency_choices = [(str(a.pk), conditional_escape(a.name)) for a in agencies] + [("", "Another organisation, or I prefer not to say")]
         self.fields["agency"] = forms.ChoiceField(
             label="Which organisation do you work for?", choices=agency_choices, required=False,
             widget=forms.RadioSelect,
@@ -153,12 +156,12 @@ class SurveyResponseForm(PortalForm):
         for q in questions:
             if q.kind == QuestionKind.LIKERT:
                 self.fields[f"q{q.pk}"] = forms.TypedChoiceField(
-                    label=q.text, choices=LIKERT_CHOICES, coerce=int, required=False, widget=forms.RadioSelect,
+                    label=conditional_escape(q.text), choices=LIKERT_CHOICES, coerce=int, required=False, widget=forms.RadioSelect,
                     empty_value=None,
                 )
             else:
                 self.fields[f"q{q.pk}"] = forms.CharField(
-                    label=q.text, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                    label=conditional_escape(q.text), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
                     help_text="Please do not name anyone.",
                 )
         self.order_fields(["agency", "role"])

@@ -1,4 +1,6 @@
 """The multi-agency training needs assessment (guide chapter 6; national recommendation 2)."""
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -181,19 +183,30 @@ class RespondentRole(models.TextChoices):
     OTHER = "other", "Other role"
 
 
-class SurveyResponse(models.Model):
-    """One anonymous submission. Deliberately holds no user, no IP address and no time of day."""
+def unordered_id():
+    """A random 63-bit primary key: unlike a sequence, it says nothing about the order rows arrived in."""
+    return secrets.randbits(63) or 1
 
+
+class SurveyResponse(models.Model):
+    """One anonymous submission. Deliberately holds no user, no IP address and no time of day, and its id
+    is random, so neither it nor its answers' ids give the order in which people answered."""
+
+    id = models.BigIntegerField(primary_key=True, default=unordered_id, editable=False)
     survey = models.ForeignKey(StaffSurvey, on_delete=models.CASCADE, related_name="responses")
     agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     role = models.CharField(max_length=20, choices=RespondentRole.choices)
     submitted_on = models.DateField()
+    # The release the response was counted in (1, 2, ...); empty until released. Results count only
+    # released responses, and a release holds at least the suppression threshold of them.
+    release_batch = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["survey", "agency", "role"])]
 
 
 class SurveyAnswer(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=unordered_id, editable=False)
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -264,3 +277,13 @@ class TrainingNeed(models.Model):
 
     def __str__(self):
         return self.topic
+
+
+class SurveyGuardMark(models.Model):
+    """A used one-time form token, or one address's count of posts in one hour, kept in the database so every
+    web process sees the same (a per-process cache would let each of them accept the token once). The address
+    is only ever a keyed hash, times are rounded to the hour, and nothing here points to a response."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

@@ -219,108 +219,214 @@ def _mean(total, n):
     return round(total / n, 2) if n else None
 
 
-def survey_results(survey):
-    """Results of the survey, as tables ready to show or export, with small groups suppressed.
+# -- release groups: why no one can be picked out of the results ----------------------------------
+#
+# The guarantee. Every figure shown to anyone (the results page, its chart, the CSV and the XLSX, now
+# and at any later release) is a sum, count or mean over a union of *release atoms*, and every atom
+# holds either no one or at least SURVEY_SUPPRESSION_THRESHOLD (k) people. An atom is one agency group
+# x one role group x one release batch, where agency groups and role groups are the agencies and roles
+# merged until every non-empty atom has at least k people. Any sum, difference or other linear
+# combination of the figures is therefore a combination of atom totals: the finest thing it can reveal
+# is the total of k or more people, never one person's answer. Per question, a breakdown is shown only
+# when every atom has 0 or at least k answers to it, and an overall figure only when every release
+# batch has; free-text answers likewise.
+#
+# Over time: responses are counted only once released (release_batch set), which happens when the
+# survey closes and only with at least k new responses (services.survey_release_results). Merging is
+# decided batch by batch in order, using only the batches so far, so a later release can only merge
+# groups further: every earlier figure stays a union of the later atoms, and the difference between
+# two releases is a union of atoms of the newer batch, each of at least k people.
 
-    Six queries whatever the number of responses: everything is aggregated in the database.
-    Returns {"total", "suppressed_all", "tables": [{"title", "header", "rows", "note"}], "free_text"}.
+
+def _merge_groups(cells, agency_keys, role_keys, batches, threshold):
+    """Agency groups and role groups (lists of tuples of keys) such that every (agency group, role group,
+    batch) cell holds 0 or at least `threshold` responses. `cells` maps (agency, role, batch) to a count."""
+    agency_groups = [(k,) for k in agency_keys]
+    role_groups = [(r,) for r in role_keys]
+
+    def size(ag, rg, upto):
+        return sum(cells.get((a, r, b), 0) for a in ag for r in rg for b in upto)
+
+    def violations(ags, rgs, upto):
+        return [(size(ag, rg, [b]), i, j, b) for b in upto for i, ag in enumerate(ags) for j, rg in enumerate(rgs)
+                if 0 < size(ag, rg, [b]) < threshold]
+
+    def merged(groups, i, others_size):
+        # The smallest other group that has anyone in it so far (so agencies that no one has chosen yet
+        # never change an earlier release's choices), ties broken by position.
+        candidates = [(others_size(g), n) for n, g in enumerate(groups) if n != i and others_size(g) > 0]
+        if not candidates:
+            return None
+        _, n = min(candidates)
+        keep, drop = sorted((i, n))
+        out = list(groups)
+        out[keep] = groups[keep] + groups[drop]
+        del out[drop]
+        return out
+
+    for upto_index in range(len(batches)):
+        upto = batches[: upto_index + 1]
+        while True:
+            found = violations(agency_groups, role_groups, upto)
+            if not found:
+                break
+            _, i, j, _ = min(found)
+            options = []
+            by_agency = merged(agency_groups, i, lambda g: size(g, role_keys, upto))
+            if by_agency is not None:
+                options.append((len(violations(by_agency, role_groups, upto)), 0, by_agency, role_groups))
+            by_role = merged(role_groups, j, lambda g: size(agency_keys, g, upto))
+            if by_role is not None:
+                options.append((len(violations(agency_groups, by_role, upto)), 1, agency_groups, by_role))
+            if not options:  # a whole batch below the threshold: never released, so never here
+                break
+            _, _, agency_groups, role_groups = min(options, key=lambda o: (o[0], o[1]))
+    return agency_groups, role_groups
+
+
+def survey_results(survey):
+    """Results of the released responses, as tables ready to show or export, grouped so that no one can
+    be identified by any combination of the figures (see the guarantee above).
+
+    Five queries whatever the number of responses: everything is aggregated in the database.
+    Returns {"total", "pending", "suppressed_all", "tables": [{"title", "header", "rows", "note"}], "free_text"}.
     """
     threshold = _threshold()
     label = f"fewer than {threshold}"
     questions = list(SurveyQuestion.objects.filter(survey=survey).order_by("position"))
     agencies = list(Agency.objects.filter(partnership_id=survey.assessment.partnership_id).order_by("name"))
-    by_group = list(SurveyResponse.objects.filter(survey=survey).values("agency_id", "role").annotate(n=Count("id")))
-    answers = SurveyAnswer.objects.filter(response__survey=survey, rating__isnull=False)
+    by_cell = list(SurveyResponse.objects.filter(survey=survey).values("agency_id", "role", "release_batch")
+                   .annotate(n=Count("id")))
+    released = SurveyAnswer.objects.filter(response__survey=survey, response__release_batch__isnull=False)
+    answers = released.filter(rating__isnull=False)
     distribution = list(answers.values("question_id", "rating").annotate(n=Count("id")))
-    by_agency = list(answers.values("question_id", "response__agency_id").annotate(n=Count("id"), total=Sum("rating")))
-    by_role = list(answers.values("question_id", "response__role").annotate(n=Count("id"), total=Sum("rating")))
+    by_atom = list(answers.values("question_id", "response__agency_id", "response__role", "response__release_batch")
+                   .annotate(n=Count("id"), total=Sum("rating")))
     free_text = list(
-        SurveyAnswer.objects.filter(response__survey=survey, question__kind=QuestionKind.FREE_TEXT)
-        .exclude(text="").order_by("question_id", "text").values_list("question_id", "text")
+        released.filter(question__kind=QuestionKind.FREE_TEXT).exclude(text="")
+        .order_by("question_id", "text").values_list("question_id", "text", "response__release_batch")
     )
 
-    total = sum(r["n"] for r in by_group)
-    result = {"total": total, "threshold": threshold, "suppressed_all": total < threshold, "tables": [],
-              "free_text": []}
+    pending = sum(r["n"] for r in by_cell if r["release_batch"] is None)
+    total = sum(r["n"] for r in by_cell if r["release_batch"] is not None)
+    result = {"total": total, "pending": pending, "threshold": threshold, "suppressed_all": total < threshold,
+              "tables": [], "free_text": []}
     if total < threshold:
         return result
 
-    agency_keys = [a.pk for a in agencies] + [None]
     agency_names = {a.pk: a.name for a in agencies}
     agency_names[None] = "Another organisation or not stated"
+    agency_keys = [a.pk for a in agencies] + [None]
+    agency_keys += sorted({r["agency_id"] for r in by_cell} - set(agency_keys))  # a deleted agency's id
     roles = list(RespondentRole.choices)
-    counts = defaultdict(int)
-    for r in by_group:
-        counts[(r["agency_id"], r["role"])] += r["n"]
-    agency_n = {k: sum(counts[(k, role)] for role, _ in roles) for k in agency_keys}
-    role_n = {role: sum(counts[(k, role)] for k in agency_keys) for role, _ in roles}
-    tables = result["tables"]
+    role_names = dict(roles)
+    role_keys = [r for r, _ in roles]
+    cells = defaultdict(int)
+    for r in by_cell:
+        if r["release_batch"] is not None:
+            cells[(r["agency_id"], r["role"], r["release_batch"])] += r["n"]
+    batches = sorted({b for _, _, b in cells})
+    agency_groups, role_groups = _merge_groups(cells, agency_keys, role_keys, batches, threshold)
 
-    shown = suppress_counts([agency_n[k] for k in agency_keys])
-    tables.append({"title": "Responses by agency", "header": ["Agency", "Responses"],
-                   "rows": [[agency_names[k], v] for k, v in zip(agency_keys, shown)] + [["All responses", total]]})
-    shown = suppress_counts([role_n[r] for r, _ in roles])
+    def group_name(group, names):
+        if len(group) == 1:
+            return names.get(group[0], "Another organisation")
+        return " and ".join([", ".join(names.get(k, "Another organisation") for k in group[:-1]),
+                             names.get(group[-1], "Another organisation")]) + " (together)"
+
+    a_names = [group_name(g, agency_names) for g in agency_groups]
+    r_names = [group_name(g, role_names) for g in role_groups]
+    a_of = {k: i for i, g in enumerate(agency_groups) for k in g}
+    r_of = {k: j for j, g in enumerate(role_groups) for k in g}
+    atom_n = defaultdict(int)
+    for (a, r, _b), n in cells.items():
+        atom_n[(a_of[a], r_of[r])] += n
+    tables = result["tables"]
+    merged_note = ("Agencies or roles with too few responses to show alone are shown together, so that no one "
+                   "can be picked out.") if len(agency_groups) < len(agency_keys) or len(role_groups) < len(roles) else ""
+
+    tables.append({"title": "Responses by agency", "header": ["Agency", "Responses"], "note": merged_note,
+                   "rows": [[a_names[i], sum(atom_n[(i, j)] for j in range(len(role_groups)))]
+                            for i in range(len(agency_groups))] + [["All responses", total]]})
     tables.append({"title": "Responses by role", "header": ["Role", "Responses"],
-                   "rows": [[name, v] for (_, name), v in zip(roles, shown)]})
-    tables.append({
-        "title": "Responses by agency and role", "header": ["Agency", *[name for _, name in roles]],
-        "rows": [[agency_names[k], *suppress_counts([counts[(k, r)] for r, _ in roles])] for k in agency_keys],
-    })
+                   "rows": [[r_names[j], sum(atom_n[(i, j)] for i in range(len(agency_groups)))]
+                            for j in range(len(role_groups))]})
+    tables.append({"title": "Responses by agency and role", "header": ["Agency", *r_names],
+                   "rows": [[a_names[i], *[atom_n[(i, j)] for j in range(len(role_groups))]]
+                            for i in range(len(agency_groups))]})
+
+    # Per question: answers in each atom of each batch, and in each batch.
+    q_atom = defaultdict(lambda: [0, 0])  # (q, agency group, role group, batch) -> [n, total]
+    q_batch = defaultdict(int)
+    for r in by_atom:
+        key = (r["question_id"], a_of[r["response__agency_id"]], r_of[r["response__role"]], r["response__release_batch"])
+        q_atom[key][0] += r["n"]
+        q_atom[key][1] += r["total"]
+        q_batch[(r["question_id"], r["response__release_batch"])] += r["n"]
+
+    def enough(n):
+        return n == 0 or n >= threshold
 
     likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
+    overall_ok = {q.pk for q in likert if all(enough(q_batch[(q.pk, b)]) for b in batches)}
+    breakdown_ok = {q.pk for q in likert if q.pk in overall_ok and all(
+        enough(v[0]) for k, v in q_atom.items() if k[0] == q.pk)}
+
+    def sums(q, a=None, r=None):
+        n = t = 0
+        for (qid, i, j, _b), (qn, qt) in q_atom.items():
+            if qid == q.pk and (a is None or i == a) and (r is None or j == r):
+                n, t = n + qn, t + qt
+        return t, n
+
     dist = defaultdict(int)
     for r in distribution:
         dist[(r["question_id"], r["rating"])] += r["n"]
     rows = []
     for q in likert:
-        cells = [dist[(q.pk, value)] for value, _ in LIKERT_CHOICES]
-        answered = sum(cells)
-        mean = _mean(sum(v * dist[(q.pk, v)] for v, _ in LIKERT_CHOICES), answered) if answered >= threshold else label
-        rows.append([q.text, answered if answered >= threshold else label, *suppress_counts(cells), mean])
+        cells_q = [dist[(q.pk, value)] for value, _ in LIKERT_CHOICES]
+        answered = sum(cells_q)
+        if q.pk in overall_ok and answered >= threshold:
+            rows.append([q.text, answered, *suppress_counts(cells_q), _mean(*sums(q))])
+        else:
+            rows.append([q.text, label, *[label] * len(cells_q), label])
     tables.append({"title": "Answers to each question", "header": ["Question", "Answered",
                    *[name for _, name in LIKERT_CHOICES], "Mean (1 to 5)"], "rows": rows,
                    "note": "1 is strongly disagree and 5 strongly agree."})
 
-    agency_sums = {(r["question_id"], r["response__agency_id"]): (r["total"], r["n"]) for r in by_agency}
-    role_sums = {(r["question_id"], r["response__role"]): (r["total"], r["n"]) for r in by_role}
+    def group_mean(q, a=None, r=None):
+        if q.pk not in breakdown_ok:
+            return label
+        return _mean(*sums(q, a, r))
 
-    def group_mean(sums, q, key, group_size):
-        t, n = sums.get((q.pk, key), (0, 0))
-        return _mean(t, n) if group_size >= threshold and n >= threshold else label
-
+    not_shown = ("A question's averages by group are shown only when every group has no answers to it or "
+                 f"at least {threshold}.")
     tables.append({
-        "title": "Mean rating by agency", "header": ["Question", *[agency_names[k] for k in agency_keys]],
-        "rows": [[q.text, *[group_mean(agency_sums, q, k, agency_n[k]) for k in agency_keys]] for q in likert],
+        "title": "Mean rating by agency", "header": ["Question", *a_names], "note": not_shown,
+        "rows": [[q.text, *[group_mean(q, a=i) for i in range(len(agency_groups))]] for q in likert],
     })
     tables.append({
-        "title": "Mean rating by role", "header": ["Question", *[name for _, name in roles]],
-        "rows": [[q.text, *[group_mean(role_sums, q, r, role_n[r]) for r, _ in roles]] for q in likert],
+        "title": "Mean rating by role", "header": ["Question", *r_names], "note": not_shown,
+        "rows": [[q.text, *[group_mean(q, r=j) for j in range(len(role_groups))]] for q in likert],
     })
 
-    def theme_mean(sums, key, theme):
+    def theme_mean(theme, a=None, r=None):
         t = n = 0
         for q in likert:
-            if q.theme == theme:
-                qt, qn = sums.get((q.pk, key), (0, 0))
+            if q.theme == theme and q.pk in breakdown_ok:
+                qt, qn = sums(q, a, r)
                 t, n = t + qt, n + qn
         return _mean(t, n)
 
-    overall = {}
-    for q in likert:
-        overall[(q.pk, "all")] = (sum(v * dist[(q.pk, v)] for v, _ in LIKERT_CHOICES),
-                                  sum(dist[(q.pk, v)] for v, _ in LIKERT_CHOICES))
-
-    def gap_row(name, sums, key, size):
-        if size < threshold:
-            return [name, label, label, label]
-        confidence = theme_mean(sums, key, QuestionTheme.CONFIDENCE)
-        knowledge = theme_mean(sums, key, QuestionTheme.KNOWLEDGE)
+    def gap_row(name, a=None, r=None):
+        confidence = theme_mean(QuestionTheme.CONFIDENCE, a, r)
+        knowledge = theme_mean(QuestionTheme.KNOWLEDGE, a, r)
         gap = round(confidence - knowledge, 2) if confidence is not None and knowledge is not None else None
         return [name, confidence, knowledge, gap]
 
-    gap_rows = [gap_row("All respondents", overall, "all", total)]
-    gap_rows += [gap_row(agency_names[k], agency_sums, k, agency_n[k]) for k in agency_keys]
-    gap_rows += [gap_row(name, role_sums, r, role_n[r]) for r, name in roles]
+    gap_rows = [gap_row("All respondents")]
+    gap_rows += [gap_row(a_names[i], a=i) for i in range(len(agency_groups))]
+    gap_rows += [gap_row(r_names[j], r=j) for j in range(len(role_groups))]
     tables.append({
         "title": "Confidence against knowledge", "header": ["Group", "Confidence (mean)", "Knowledge (mean)", "Gap"],
         "rows": gap_rows,
@@ -329,10 +435,15 @@ def survey_results(survey):
     })
 
     texts = defaultdict(list)
-    for question_id, text in free_text:
+    per_batch = defaultdict(int)
+    for question_id, text, batch in free_text:
         texts[question_id].append(text)
+        per_batch[(question_id, batch)] += 1
     result["free_text"] = [
-        {"question": q.text, "answers": texts.get(q.pk, [])} for q in questions if q.kind == QuestionKind.FREE_TEXT
+        {"question": q.text,
+         "answers": texts.get(q.pk, []) if all(enough(per_batch[(q.pk, b)]) for b in batches) else [],
+         "withheld": not all(enough(per_batch[(q.pk, b)]) for b in batches)}
+        for q in questions if q.kind == QuestionKind.FREE_TEXT
     ]
     return result
 

@@ -2,6 +2,7 @@
 survey responses, records who did it."""
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -114,9 +115,27 @@ def survey_create(*, assessment, actor):
 
 @transaction.atomic
 def survey_set_open(*, survey, actor, is_open):
-    """Open the survey link to responses, or close it."""
-    return save_changes(survey, actor=actor, verb="survey.opened" if is_open else "survey.closed",
-                        partnership=survey.assessment.partnership, fields={"is_open": is_open})
+    """Open the survey link to responses, or close it. Closing it releases the responses received since
+    the last release, when there are enough of them (survey_release_results)."""
+    survey = save_changes(survey, actor=actor, verb="survey.opened" if is_open else "survey.closed",
+                          partnership=survey.assessment.partnership, fields={"is_open": is_open})
+    if not is_open:
+        survey_release_results(survey=survey)
+    return survey
+
+
+def survey_release_results(*, survey):
+    """Count the responses not yet released in the results, as one new release, when there are at least
+    the suppression threshold of them; otherwise they wait for the next closing. Two sets of results
+    taken either side of a release therefore differ by at least that many people, never by one.
+    Returns the number released. Nothing goes in the audit trail (its timestamps could date responses)."""
+    StaffSurvey.objects.select_for_update().filter(pk=survey.pk).first()  # one release at a time
+    pending = SurveyResponse.objects.filter(survey=survey, release_batch__isnull=True)
+    count = pending.count()
+    if count < settings.SURVEY_SUPPRESSION_THRESHOLD:
+        return 0
+    last = SurveyResponse.objects.filter(survey=survey).aggregate(m=Max("release_batch"))["m"] or 0
+    return pending.update(release_batch=last + 1)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from partnerships.models import ApiToken
+from partnerships.secret_links import token_hash
 from partnerships.tests.factories import TEST_PASSWORD, UserFactory
 
 
@@ -11,7 +12,9 @@ def test_it_gives_a_token_for_the_right_password():
     user = UserFactory(email="lead@example.org")
     response = APIClient().post("/api/v1/auth/token/", {"email": "Lead@Example.org", "password": TEST_PASSWORD})
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    assert set(body) == {"token", "expires_at"}
+    assert ApiToken.objects.get(user=user).key_hash == token_hash(body["token"])
 
 
 @pytest.mark.django_db
@@ -29,4 +32,4 @@ def test_it_answers_400_with_field_errors_for_bad_input():
 def test_the_command_prints_the_users_token(capsys):
     user = UserFactory(email="api@example.org")
     call_command("create_api_token", "api@example.org")
-    assert capsys.readouterr().out.strip() == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).key_hash == token_hash(capsys.readouterr().out.strip())

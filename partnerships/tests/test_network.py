@@ -2,9 +2,9 @@
 import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from partnerships.models import ApiToken
 from partnerships.network import client_ip
 from partnerships.tests.factories import TEST_PASSWORD, UserFactory
 
@@ -71,4 +71,4 @@ def test_the_token_exchange_throttle_cannot_be_dodged_by_writing_the_header(sett
     assert answers == [400] * 20 + [429]
     response = api.post("/api/v1/auth/token/", {"email": "lead@example.org", "password": TEST_PASSWORD},
                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
-    assert response.status_code == 429 and not Token.objects.exists()
+    assert response.status_code == 429 and not ApiToken.objects.exists()

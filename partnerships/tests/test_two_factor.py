@@ -7,11 +7,12 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partnerships import two_factor
-from partnerships.models import AuditEvent, RecoveryCode, RecoveryCodeDevice, Role
+from partnerships.api_tokens import issue
+from partnerships.models import ApiToken, AuditEvent, RecoveryCode, RecoveryCodeDevice, Role
+from partnerships.secret_links import token_hash
 from partnerships.tests.factories import TEST_PASSWORD, MembershipFactory, PartnershipFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +212,7 @@ def test_requiring_it_signs_out_those_without_it_and_they_must_set_it_up(manager
     partnership = manager.memberships.get().partnership
     scrutineer = MembershipFactory(partnership=partnership, role=Role.SCRUTINEER).user
     member = MembershipFactory(partnership=partnership, role=Role.STEERING_MEMBER).user
-    Token.objects.create(user=scrutineer)
+    issue(scrutineer)
     scrutineer_client, member_client = Client(), Client()
     sign_in(scrutineer_client, scrutineer)
     sign_in(member_client, member)
@@ -229,7 +230,7 @@ def test_requiring_it_signs_out_those_without_it_and_they_must_set_it_up(manager
     assert AuditEvent.objects.filter(verb="partnership.two_factor_required", partnership=partnership, actor=manager).exists()
     # The scrutineer is signed out and their token revoked; the steering member is not affected.
     assert scrutineer_client.get("/")["Location"].startswith("/accounts/login/")
-    assert not Token.objects.filter(user=scrutineer).exists()
+    assert not ApiToken.objects.filter(user=scrutineer).exists()
     assert member_client.get(f"/p/{partnership.slug}/").status_code == 200
 
     sign_in(scrutineer_client, scrutineer)
@@ -273,7 +274,7 @@ def test_an_api_token_needs_the_code_too(manager):
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     response = api.post("/api/v1/auth/token/", {"email": manager.email, "password": TEST_PASSWORD,
                                                 "code": fresh_code(device)}, format="json")
-    assert response.status_code == 200 and response.json()["token"] == Token.objects.get(user=manager).key
+    assert response.status_code == 200 and ApiToken.objects.get(user=manager).key_hash == token_hash(response.json()["token"])
 
 
 def test_no_api_token_where_required_and_not_set_up():
@@ -282,7 +283,7 @@ def test_no_api_token_where_required_and_not_set_up():
     response = APIClient().post("/api/v1/auth/token/", {"email": scrutineer.email, "password": TEST_PASSWORD},
                                 format="json")
     assert response.status_code == 400 and "set it up in the portal" in response.json()["code"][0]
-    assert not Token.objects.filter(user=scrutineer).exists()
+    assert not ApiToken.objects.filter(user=scrutineer).exists()
 
 
 def test_the_requirement_is_for_managers_and_scrutineers_only():

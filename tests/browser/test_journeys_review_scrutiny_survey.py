@@ -176,6 +176,6 @@ def test_staff_member_answers_the_anonymous_survey_without_signing_in(portal, wo
     response = SurveyResponse.objects.get(survey=survey)
     assert (response.agency, response.role, response.submitted_on) == (
         own.other_agency, "practitioner", timezone.localdate())
-    assert {f.name for f in SurveyResponse._meta.concrete_fields} == {"id", "survey", "agency", "role", "submitted_on"}
+    assert {f.name for f in SurveyResponse._meta.concrete_fields} == {"id", "survey", "agency", "role", "submitted_on", "release_batch"}
     assert sorted((a.question_id, a.rating) for a in response.answers.all()) == [(first.pk, 4), (second.pk, 5)]
     assert AuditEvent.objects.count() == audit_rows, "nothing about a response goes into the audit trail"

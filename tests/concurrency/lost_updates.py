@@ -142,13 +142,11 @@ def run_section_pairs(*, section, actor, pairs):
 def seed():
     """One partnership with a strategy, a section, an action and its lead member (with an API token)."""
     sys.path.insert(0, str(ROOT))
-    from rest_framework.authtoken.models import Token
-
     from conftest import build_side
+    from partnerships.api_tokens import issue
 
     side = build_side("Ashvale")
-    token, _ = Token.objects.get_or_create(user=side.users["member_lead"])
-    return side, token.key
+    return side, issue(side.users["member_lead"])[1]
 
 
 def main():

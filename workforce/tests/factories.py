@@ -79,3 +79,4 @@ class SurveyResponseFactory(DjangoModelFactory):
     survey = factory.SubFactory(StaffSurveyFactory)
     role = "practitioner"
     submitted_on = datetime.date(2026, 3, 1)
+    release_batch = 1

@@ -60,6 +60,7 @@ from workforce.services import (
     resource_create,
     response_submit,
     survey_create,
+    survey_release_results,
     survey_set_open,
     take_up_set,
 )
@@ -424,6 +425,8 @@ class Command(BaseCommand):
                         answers[question] = rng.choice(spec["free_text"])
                 response_submit(survey=survey, agency=demo.agency(group["agency"]), role=role, answers=answers)
                 count += 1
+        # The demo's results are shown at once: its responses form one release (see workforce.services).
+        survey_release_results(survey=survey)
         return count
 
     def _load_measure_data(self, demo, points):
