@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from partnerships.forms import DateField, PortalForm
 from partnerships.models import Agency, CoreComponent, Recommendation
@@ -41,8 +42,14 @@ class ActionForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["outcome"].queryset = IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim")
-        self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
-        self.fields["supporting_agencies"].queryset = self.fields["lead_agency"].queryset
+        # Archived agencies are not offered for new work, but an action keeps the ones it already names.
+        kept = Q(pk__in=[])
+        if self.instance.pk:
+            kept = Q(pk=self.instance.lead_agency_id) | Q(supported_actions=self.instance)
+        agencies = Agency.objects.filter(Q(archived_at__isnull=True) | kept,
+                                         partnership_id=strategy.partnership_id).distinct()
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
 
     def clean(self):
         data = super().clean()

@@ -72,7 +72,7 @@ REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
 # the health check, and the two links that are themselves the credential (an outside reviewer's personal
 # link and the anonymous staff survey).
 ANONYMOUS_ALLOWED = {
-    "healthz", "login", "api-token", "review_token", "survey_respond",
+    "healthz", "login", "api-token", "review_token", "survey_respond", "invitation_accept",
     "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
 }
 
@@ -87,6 +87,36 @@ def reviewed(side):
         side.review_token = f"matrix-token-{side.slug}-0123456789abcdef"
         ReviewInvitationFactory(round=side.review_round, token=side.review_token)
     return side
+
+
+def invited(side):
+    """A pending invitation of the side (its link's token kept on the side), made once per side."""
+    from partnerships.models import Invitation, Role
+    from partnerships.secret_links import new_token
+
+    if not hasattr(side, "invitation_token"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        side.invitation_token, hashed = new_token()
+        now = timezone.now()
+        side.pending_invitation = Invitation.objects.create(
+            partnership=side.partnership, email=f"invited@{side.slug}.example", role=Role.VIEWER, token_hash=hashed,
+            invited_by=side.users["manager"], sent_at=now, expires_at=now + timedelta(days=14))
+    return side
+
+
+def person(side):
+    """URL kwargs for the side's viewer's membership."""
+    from partnerships.models import Membership
+
+    return {"slug": side.slug, "pk": Membership.objects.get(user=side.users["viewer"], partnership=side.partnership).pk}
+
+
+INVITATION = lambda s: {"slug": s.slug, "pk": invited(s).pending_invitation.pk}  # noqa: E731
+MANAGER_POST = E(default=403, manager=302)
+POST_ONLY = E(default=405)
 
 
 def R(side):
@@ -164,6 +194,27 @@ MATRIX = {
     "partnership_security": (S, {"GET": E(default=403, manager=200), "POST": E(default=403, manager=302)},
                              {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "audit_log": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    # The business manager runs the partnership's agencies and people; nobody else sees these pages.
+    "agency_list": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "agency_create": (S, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                      {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "agency_edit": (lambda s: {"slug": s.slug, "pk": s.other_agency.pk},
+                    {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                    {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "agency_archive": (lambda s: {"slug": s.slug, "pk": s.other_agency.pk}, {"GET": POST_ONLY, "POST": MANAGER_POST},
+                       {"POST": OTHER_SIDE_HTML}),
+    "people": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "person_invite": (S, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                      {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "person_edit": (person, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                    {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "person_deactivate": (person, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "invitation_resend": (INVITATION, {"GET": POST_ONLY, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "invitation_withdraw": (INVITATION, {"GET": POST_ONLY, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    # The invitation link is the credential: it answers whoever holds it (a signed-in person other than the
+    # invited one is told to sign out).
+    "invitation_accept": (lambda s: {"token": invited(s).invitation_token}, {"GET": E(anonymous=200)}, None),
     "strategy_list": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
     "strategy_create": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "strategy_detail": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -404,6 +455,10 @@ BODIES = {
                                  "period_end": "2026-03-31", "value": "42"},
     "strategy_coverage": {"forms_of_abuse": [], "affected_groups": []},
     "password_reset": {"email": "nobody@example.org"},
+    "agency_create": {"name": "Matrix Youth Justice Service", "sector": "other"},
+    "agency_edit": {"name": "Renamed Council", "sector": "local_authority"},
+    "person_invite": {"email": "matrix.new@example.org", "role": "viewer"},
+    "person_edit": {"role": "viewer"},
 }
 
 
