@@ -43,11 +43,10 @@ class ActionForm(PortalForm):
         self.strategy = strategy
         self.fields["outcome"].queryset = IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim")
         # Archived agencies are not offered for new work, but an action keeps the ones it already names.
-        kept = Q(pk__in=[])
-        if self.instance.pk:
-            kept = Q(pk=self.instance.lead_agency_id) | Q(supported_actions=self.instance)
-        agencies = Agency.objects.filter(Q(archived_at__isnull=True) | kept,
-                                         partnership_id=strategy.partnership_id).distinct()
+        named = [self.initial.get("lead_agency"), *(self.initial.get("supporting_agencies") or ())]
+        kept = [getattr(a, "pk", a) for a in named if a]
+        agencies = Agency.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=kept),
+                                         partnership_id=strategy.partnership_id)
         self.fields["lead_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
 
