@@ -170,6 +170,16 @@ class InvitationForm(PortalForm):
         self.fields["agency"] = _agency_field(partnership)
         self.make_helper()
 
+    def clean_email(self):
+        from django.core.validators import validate_email
+
+        email = self.cleaned_data["email"].strip()
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            raise forms.ValidationError("Enter an email address in the correct format, like name@example.org") from None
+        return email
+
 
 class MembershipForm(PortalForm):
     """Change a person's role or agency."""
