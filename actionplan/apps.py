@@ -7,8 +7,12 @@ class ActionplanConfig(AppConfig):
 
     def ready(self):
         from partnerships.contributions import contribute
+        from partnerships.signals import membership_deactivated
 
-        from .selectors import home_progress, home_round
+        from .selectors import home_progress, home_round, home_unreachable
+        from .services import flag_actions_of_departed_lead
 
         contribute("partnership_home", home_progress)
         contribute("partnership_home", home_round)
+        contribute("partnership_home", home_unreachable)
+        membership_deactivated.connect(flag_actions_of_departed_lead, dispatch_uid="actionplan.flag_departed_lead")

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from partnerships.forms import DateField, PortalForm
 from partnerships.models import Agency, CoreComponent, Recommendation
@@ -43,8 +44,13 @@ class ActionForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["outcome"].queryset = IntendedOutcome.objects.filter(aim__strategy=strategy).select_related("aim")
-        self.fields["lead_agency"].queryset = Agency.objects.filter(partnership_id=strategy.partnership_id)
-        self.fields["supporting_agencies"].queryset = self.fields["lead_agency"].queryset
+        # Archived agencies are not offered for new work, but an action keeps the ones it already names.
+        named = [self.initial.get("lead_agency"), *(self.initial.get("supporting_agencies") or ())]
+        kept = [getattr(a, "pk", a) for a in named if a]
+        agencies = Agency.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=kept),
+                                         partnership_id=strategy.partnership_id)
+        self.fields["lead_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
 
     def clean(self):
         data = super().clean()

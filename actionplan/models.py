@@ -39,6 +39,8 @@ class Action(models.Model):
     text = models.TextField("action")
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_actions")
     lead_name = models.CharField("named lead", max_length=200, blank=True)
+    # Set when the person named as lead leaves the partnership; cleared when a new named lead is saved.
+    lead_contact_needed = models.BooleanField("needs a new lead contact", default=False)
     supporting_agencies = models.ManyToManyField(Agency, blank=True, related_name="supported_actions")
     commencement_date = models.DateField(null=True, blank=True)
     completion_date = models.DateField(null=True, blank=True)

@@ -396,6 +396,9 @@ def reminder_summaries(*, day):
         figures.setdefault(strategy.partnership_id, []).append(
             {"strategy": strategy, "summary": progress_summary(Action.objects.filter(strategy=strategy), today=day)}
         )
+    for entries in figures.values():
+        for entry in entries:
+            entry["unreachable"] = unreachable_lead_agencies(Action.objects.filter(strategy=entry["strategy"]))
     result = []
     for pid, members in by_partnership.items():
         if pid not in figures:
@@ -403,6 +406,38 @@ def reminder_summaries(*, day):
         for m in members:
             result.append({"user": m.user, "partnership": m.partnership, "strategies": figures[pid], "day": day})
     return result
+
+
+def unreachable_lead_agencies(actions_qs):
+    """The agencies that lead open actions of `actions_qs` but have nobody the weekly reminders reach (no
+    active steering group member), each with those actions: [{"agency", "actions"}], by agency name."""
+    from django.db.models import Exists, OuterRef
+
+    from partnerships.models import Membership, Role
+
+    reachable = Membership.objects.filter(
+        agency_id=OuterRef("lead_agency_id"), role=Role.STEERING_MEMBER, is_active=True, user__is_active=True,
+    )
+    actions = (
+        actions_qs.exclude(status__in=CLOSED_STATUSES).exclude(strategy__status="superseded")
+        .filter(~Exists(reachable)).select_related("lead_agency", "strategy")
+    )
+    by_agency = {}
+    for action in actions:
+        by_agency.setdefault(action.lead_agency_id, {"agency": action.lead_agency, "actions": []})["actions"].append(
+            action)
+    result = sorted(by_agency.values(), key=lambda entry: entry["agency"].name.lower())
+    for entry in result:
+        entry["actions"].sort(key=lambda a: reference_sort_key(a.reference))
+    return result
+
+
+def home_unreachable(membership, context):
+    """The home page's agencies that lead actions of the current strategy with nobody to remind."""
+    current = context.get("current")
+    if current is None or membership.role == "viewer":
+        return {"unreachable": []}
+    return {"unreachable": unreachable_lead_agencies(visible_actions(membership).filter(strategy=current))}
 
 
 def home_progress(membership, context):

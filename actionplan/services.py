@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +111,8 @@ def action_create(
     )
     _validate_action_rules(action)
     _validate_reference_free(action)
+    if lead_agency is not None and lead_agency.archived_at is not None:
+        raise ValidationError({"lead_agency": f"{lead_agency.name} is archived. Select a current agency"})
     action.full_clean(validate_unique=False)
     action._history_user = actor
     action.save()
@@ -318,6 +321,8 @@ def action_edit(*, action, actor, expected_version=None, recommendations=None, s
         current.reference = next_reference(current.outcome)
     _validate_action_rules(current)
     _validate_reference_free(current)
+    if current.lead_agency_id != before["lead_agency"].pk and current.lead_agency.archived_at is not None:
+        raise ValidationError({"lead_agency": f"{current.lead_agency.name} is archived. Select a current agency"})
     current.full_clean(validate_unique=False)
     changes = diff(current, EDITABLE_FIELDS, before)
     if recommendations is not None:
@@ -335,6 +340,9 @@ def action_edit(*, action, actor, expected_version=None, recommendations=None, s
     progress_changed = before["status"] != current.status or before["progress"] != current.progress
     current.version += 1
     update_fields = [*(f for f in EDITABLE_FIELDS if f in changes), "version", "updated_at"]
+    if current.lead_contact_needed and ("lead_name" in changes or "lead_agency" in changes):
+        current.lead_contact_needed = False  # a new lead contact has been named
+        update_fields.append("lead_contact_needed")
     if progress_changed:
         current.last_update_at = timezone.now()
         update_fields.append("last_update_at")
@@ -942,3 +950,27 @@ def actions_carry_over(*, strategy, actor):
         record(actor=actor, verb="actions.carried_over", obj=strategy, partnership=strategy.partnership,
                summary=f"{carried} action(s) carried on from the previous version")
     return carried
+def flag_actions_of_departed_lead(sender, membership, actor, **kwargs):
+    """Receiver of partnerships' membership_deactivated: open actions of the partnership's current strategies
+    whose named lead is the person are flagged for a new lead contact, each change in the audit trail.
+    Returns how many were flagged."""
+    user = membership.user
+    names = [n for n in (user.full_name.strip(), user.email) if n]
+    if not names:
+        return 0
+    match = Q()
+    for name in names:
+        match |= Q(lead_name__icontains=name)
+    actions = list(
+        Action.objects.select_for_update().filter(match, strategy__partnership_id=membership.partnership_id,
+                                                  lead_contact_needed=False)
+        .exclude(status__in=CLOSED_STATUSES).exclude(strategy__status="superseded")
+    )
+    for action in actions:
+        action.lead_contact_needed = True
+        action._history_user = actor
+        action.save(update_fields=["lead_contact_needed"])
+        record(actor=actor, verb="action.lead_contact_needed", obj=action, partnership=membership.partnership,
+               summary=f"{action.reference}: {user.get_full_name()} has left; name a new lead contact",
+               changes={"lead_contact_needed": ["False", "True"]})
+    return len(actions)

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from actionplan.urls import link_urlpatterns as update_link_urlpatterns
-from partnerships import views, views_notifications, views_two_factor
+from partnerships import views, views_notifications, views_people, views_two_factor
 from partnerships.api import ObtainTokenView
 from partnerships.forms import QueuedPasswordResetForm
 from reviews.views import review_token
@@ -16,6 +16,16 @@ partnership_patterns = [
     path("", views.partnership_home, name="partnership"),
     path("audit-log/", views.audit_log, name="audit_log"),
     path("security/", views_two_factor.partnership_security, name="partnership_security"),
+    path("agencies/", views_people.agency_list, name="agency_list"),
+    path("agencies/new/", views_people.agency_create, name="agency_create"),
+    path("agencies/<int:pk>/edit/", views_people.agency_edit, name="agency_edit"),
+    path("agencies/<int:pk>/archive/", views_people.agency_archive, name="agency_archive"),
+    path("people/", views_people.people, name="people"),
+    path("people/invite/", views_people.person_invite, name="person_invite"),
+    path("people/<int:pk>/", views_people.person_edit, name="person_edit"),
+    path("people/<int:pk>/deactivate/", views_people.person_deactivate, name="person_deactivate"),
+    path("invitations/<int:pk>/resend/", views_people.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/withdraw/", views_people.invitation_withdraw, name="invitation_withdraw"),
     path("", include("strategy.urls")),
     path("", include("actionplan.urls")),
     path("", include("audits.urls")),
@@ -52,6 +62,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("p/<slug:slug>/", include(partnership_patterns)),
+    # An invitation to join a partnership: the secret link is the key, signed in or not.
+    path("invitation/<str:token>/", views_people.invitation_accept, name="invitation_accept"),
     # An outside reviewer's personal link: no sign-in, the secret token is the key.
     path("review/<str:token>/", review_token, name="review_token"),
     # A steering group member's personal update link from the weekly reminder (actionplan.services).

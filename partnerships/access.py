@@ -17,6 +17,9 @@ from .models import AuditEvent, Membership, Notification, Partnership, Role
 # Permission names. `can` answers for one membership and an optional object.
 PARTNERSHIP_VIEW = "partnership.view"
 PARTNERSHIP_SECURITY_EDIT = "partnership.security_edit"
+# Add, rename and archive agencies; invite people, change their role or agency, deactivate them.
+AGENCY_MANAGE = "agency.manage"
+PEOPLE_MANAGE = "people.manage"
 STRATEGY_VIEW = "strategy.view"
 STRATEGY_CREATE = "strategy.create"
 STRATEGY_EDIT = "strategy.edit"
@@ -139,7 +142,8 @@ def can(membership, perm, obj=None):
         return bm
     if perm in (AUDIT_VIEW, WORKFORCE_VIEW):
         return role in _READ_ALL_ROLES
-    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT, PARTNERSHIP_SECURITY_EDIT):
+    if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT, PARTNERSHIP_SECURITY_EDIT,
+                AGENCY_MANAGE, PEOPLE_MANAGE):
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm

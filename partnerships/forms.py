@@ -155,3 +155,104 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         domain = domain_override or (request.get_host() if request is not None else "")
         transaction.on_commit(lambda: enqueue(send_password_reset, self.cleaned_data["email"], domain, use_https))
+class AgencyForm(PortalForm):
+    """Add or rename a member agency and mark it as a statutory partner."""
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
+    short_name = forms.CharField(label="Short name (optional)", max_length=40, required=False,
+                                 help_text="Shown in tables where space is short, for example “Police”.")
+    sector = forms.ChoiceField(label="Sector", choices=[], error_messages={"required": "Select the sector"})
+    is_statutory_partner = forms.BooleanField(
+        label="This agency is a statutory safeguarding partner", required=False,
+        help_text="The local authority, the police and the integrated care board (health).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Sector
+
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "Select a sector"), *Sector.choices]
+        self.make_helper()
+
+
+def _role_choices():
+    from .models import Role
+
+    return [("", "Select a role"), *Role.choices]
+
+
+def _agency_field(partnership, current=None):
+    from django.db.models import Q
+
+    from .models import Agency
+
+    keep = Q(pk=current.pk) if current is not None else Q(pk__in=[])
+    return forms.ModelChoiceField(
+        label="Agency", required=False, empty_label="No agency",
+        queryset=Agency.objects.filter(Q(archived_at__isnull=True) | keep, partnership=partnership).order_by("name"),
+        help_text="The agency the person represents. Required for a steering group member, who updates that "
+                  "agency's actions and receives its reminders.",
+    )
+
+
+class InvitationForm(PortalForm):
+    """Invite a person to the partnership by email, with a role and an agency."""
+
+    email = forms.CharField(label="Email address", max_length=254,
+                            help_text="Their work address. The invitation link is sent there.",
+                            widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                            error_messages={"required": "Enter their email address"})
+    role = forms.ChoiceField(label="Role", choices=[], error_messages={"required": "Select a role"})
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices()
+        self.fields["agency"] = _agency_field(partnership)
+        self.make_helper()
+
+    def clean_email(self):
+        from django.core.validators import validate_email
+
+        email = self.cleaned_data["email"].strip()
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            raise forms.ValidationError("Enter an email address in the correct format, like name@example.org") from None
+        return email
+
+
+class MembershipForm(PortalForm):
+    """Change a person's role or agency."""
+
+    role = forms.ChoiceField(label="Role", choices=[], error_messages={"required": "Select a role"})
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices()
+        self.fields["agency"] = _agency_field(membership.partnership, membership.agency)
+        self.make_helper()
+
+
+class AcceptInvitationForm(PortalForm):
+    """Set up an account from an invitation: a name and a password."""
+
+    full_name = forms.CharField(label="Full name", max_length=200,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                                error_messages={"required": "Enter your full name"})
+    password = forms.CharField(
+        label="Create a password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few words you will remember is a good password.",
+        error_messages={"required": "Enter a password"},
+    )
+    password_again = forms.CharField(
+        label="Enter the password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", "The passwords do not match. Enter the same password twice")
+        return data

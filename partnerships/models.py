@@ -37,6 +37,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # When the person last proved they receive mail at `email` (by accepting an invitation sent there).
+    # A later sign-in through an organisation's identity provider matches a person on a verified address,
+    # so it attaches to this account and its memberships instead of making a second one.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -103,7 +107,12 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40, blank=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)
-    is_statutory_partner = models.BooleanField(default=False)
+    is_statutory_partner = models.BooleanField(
+        "statutory partner", default=False,
+        help_text="The local authority, the police and health (the integrated care board) are the statutory safeguarding partners.",
+    )
+    # An archived agency keeps its actions and their history but is no longer offered for new ones.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -120,6 +129,10 @@ class Agency(models.Model):
     @property
     def label(self):
         return self.short_name or self.name
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
 
 
 class Role(models.TextChoices):
@@ -169,6 +182,63 @@ class Membership(models.Model):
     @property
     def is_viewer(self):
         return self.role == Role.VIEWER
+
+
+class Invitation(models.Model):
+    """An invitation to join a partnership in a role, sent by email as a secret link.
+
+    Only the hash of the link's token is kept (partnerships.secret_links). An invitation is used once,
+    expires, and can be withdrawn; it is kept afterwards as the record of who invited whom. It is apart
+    from the password: accepting one proves the address, and the person may then sign in however the
+    installation allows (a password today, an organisation's identity provider later)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="accepted_invitations"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "email"], condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_invitation_per_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="steering_member") | Q(agency__isnull=False),
+                name="invited_steering_member_has_agency",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.partnership} as {self.get_role_display()}"
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.withdrawn_at is None
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.withdrawn_at:
+            return "withdrawn"
+        return "expired" if self.is_expired() else "pending"
 
 
 # Reference data from the national guide, loaded by a data migration from

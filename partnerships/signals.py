@@ -4,12 +4,16 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import two_factor
 from .middleware import SessionLifetimeMiddleware
 from .models import Membership
 from .sessions import end_sessions_of, revoke_tokens_of
+
+# Sent (inside the transaction) when a person's membership of a partnership ends, with `membership` and
+# `actor`. Higher apps tidy what named the person; a receiver returns how many records it flagged.
+membership_deactivated = Signal()
 
 
 @receiver(user_logged_in)

@@ -137,6 +137,34 @@ def grow_agencies(partnership, n):
     )
 
 
+def grow_people(partnership, n):
+    """Bring the partnership to n steering group members (each with their own agency) and n pending invitations."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.models import Invitation
+    from partnerships.secret_links import token_hash
+
+    existing = Membership.objects.filter(partnership=partnership).count()
+    agencies = Agency.objects.bulk_create(
+        Agency(partnership=partnership, name=f"People agency {i}", sector="other") for i in range(existing, n)
+    )
+    users = User.objects.bulk_create(
+        User(email=f"person{partnership.pk}-{i}@bulk.example", full_name=f"Person {i}") for i in range(existing, n)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, partnership=partnership, role=Role.STEERING_MEMBER, agency=a) for u, a in zip(users, agencies)
+    )
+    now, invited = timezone.now(), Invitation.objects.filter(partnership=partnership).count()
+    Invitation.objects.bulk_create(
+        Invitation(partnership=partnership, email=f"invited{i}@bulk.example", role=Role.STEERING_MEMBER,
+                   agency=agencies[0] if agencies else Agency.objects.filter(partnership=partnership).first(),
+                   token_hash=token_hash(f"bulk-{partnership.pk}-{i}"), sent_at=now, expires_at=now + timedelta(days=14))
+        for i in range(invited, n)
+    )
+
+
 def bulk_user(email, password="demo-password-1"):
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": email.split("@")[0].title()})
     if created:

@@ -73,7 +73,7 @@ REVIEW_RESPONSES = E(default=403, manager=200, scrutineer=200, viewer=404)
 # link and the anonymous staff survey).
 ANONYMOUS_ALLOWED = {
     "healthz", "login", "api-token", "review_token", "survey_respond", "update_link", "update_link_action",
-    "security_txt",
+    "security_txt", "invitation_accept",
     "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
 }
 
@@ -114,6 +114,34 @@ def date_change(side):
             proposed_by=side.users["member_lead"],
         )
     return side.date_change
+def invited(side):
+    """A pending invitation of the side (its link's token kept on the side), made once per side."""
+    from partnerships.models import Invitation, Role
+    from partnerships.secret_links import new_token
+
+    if not hasattr(side, "invitation_token"):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        side.invitation_token, hashed = new_token()
+        now = timezone.now()
+        side.pending_invitation = Invitation.objects.create(
+            partnership=side.partnership, email=f"invited@{side.slug}.example", role=Role.VIEWER, token_hash=hashed,
+            invited_by=side.users["manager"], sent_at=now, expires_at=now + timedelta(days=14))
+    return side
+
+
+def person(side):
+    """URL kwargs for the side's viewer's membership."""
+    from partnerships.models import Membership
+
+    return {"slug": side.slug, "pk": Membership.objects.get(user=side.users["viewer"], partnership=side.partnership).pk}
+
+
+INVITATION = lambda s: {"slug": s.slug, "pk": invited(s).pending_invitation.pk}  # noqa: E731
+MANAGER_POST = E(default=403, manager=302)
+POST_ONLY = E(default=405)
 
 
 def R(side):
@@ -229,6 +257,27 @@ MATRIX = {
     "partnership_security": (S, {"GET": E(default=403, manager=200), "POST": E(default=403, manager=302)},
                              {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "audit_log": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    # The business manager runs the partnership's agencies and people; nobody else sees these pages.
+    "agency_list": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "agency_create": (S, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                      {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "agency_edit": (lambda s: {"slug": s.slug, "pk": s.other_agency.pk},
+                    {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                    {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "agency_archive": (lambda s: {"slug": s.slug, "pk": s.other_agency.pk}, {"GET": POST_ONLY, "POST": MANAGER_POST},
+                       {"POST": OTHER_SIDE_HTML}),
+    "people": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
+    "person_invite": (S, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                      {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "person_edit": (person, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                    {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "person_deactivate": (person, {"GET": E(default=403, manager=200), "POST": MANAGER_POST},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "invitation_resend": (INVITATION, {"GET": POST_ONLY, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    "invitation_withdraw": (INVITATION, {"GET": POST_ONLY, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
+    # The invitation link is the credential: it answers whoever holds it (a signed-in person other than the
+    # invited one is told to sign out).
+    "invitation_accept": (lambda s: {"token": invited(s).invitation_token}, {"GET": E(anonymous=200)}, None),
     "strategy_list": (S, {"GET": E()}, {"GET": OTHER_SIDE_HTML}),
     "strategy_create": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "strategy_detail": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
@@ -523,6 +572,10 @@ BODIES = {
     "round_settings": {"updates_due_days": "10"},
     "meeting_delete": {"confirm": "on"},
     "update_request_create": lambda s: {"actions": [s.action.pk]},
+    "agency_create": {"name": "Matrix Youth Justice Service", "sector": "other"},
+    "agency_edit": {"name": "Renamed Council", "sector": "local_authority"},
+    "person_invite": {"email": "matrix.new@example.org", "role": "viewer"},
+    "person_edit": {"role": "viewer"},
 }
 
 
