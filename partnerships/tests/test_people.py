@@ -9,13 +9,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from actionplan.models import Action
 from actionplan.services import action_create
 from actionplan.tests.factories import ActionFactory
 from partnerships import services
-from partnerships.models import Agency, AuditEvent, Invitation, Membership, Partnership, Role, User
+from partnerships.api_tokens import issue
+from partnerships.models import Agency, ApiToken, AuditEvent, Invitation, Membership, Partnership, Role, User
 from partnerships.secret_links import token_hash
 from partnerships.tests.factories import TEST_PASSWORD, MembershipFactory, PartnershipFactory
 
@@ -256,14 +256,14 @@ def test_deactivating_ends_sessions_revokes_tokens_and_flags_the_actions_they_le
     elsewhere = ActionFactory(outcome=world.other.outcome, lead_agency=world.other.lead_agency, reference="1.2",
                               lead_name="Tom Hallworth")
     client.force_login(lead)
-    Token.objects.create(user=lead)
+    issue(lead, name="Spreadsheet")
     membership, flagged = services.membership_deactivate(membership=membership_of(own, "member_lead"),
                                                          actor=own.users["manager"])
     assert flagged == 1 and not membership.is_active
     assert list(Action.objects.filter(lead_contact_needed=True)) == [named]
     assert not done.__class__.objects.get(pk=done.pk).lead_contact_needed
     assert not Action.objects.get(pk=elsewhere.pk).lead_contact_needed
-    assert not Token.objects.filter(user=lead).exists()
+    assert not ApiToken.objects.filter(user=lead).exists()
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(lead.pk)]
     assert verbs()[-3:] == ["membership.deactivated", "action.lead_contact_needed", "membership.access_ended"]
     assert AuditEvent.objects.get(verb="membership.access_ended").changes == {
