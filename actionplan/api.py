@@ -162,7 +162,6 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         response["ETag"] = f'"{action.version}"'
         return response
 
-
     @extend_schema(parameters=[IF_NONE_MATCH], responses={200: ActionUpdateSerializer(many=True), 304: NOT_MODIFIED},
                    filters=False)
     @api_action(detail=True, methods=["get"], filterset_class=None)
@@ -221,6 +220,7 @@ class StatusCountSerializer(serializers.Serializer):
     status = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
+
 
 class ProgressFiguresSerializer(serializers.Serializer):
     total = serializers.IntegerField()

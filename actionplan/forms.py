@@ -200,6 +200,8 @@ class UpdateRequestForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     confirm = forms.BooleanField(label="Yes, remove this meeting", required=True)
+
+
 class DateChangeProposeForm(PortalForm):
     proposed_date = DateField(label="New completion date", help_text="For example, 31 3 2027.")
     reason = forms.CharField(
@@ -234,6 +236,8 @@ class StatusMeaningsForm(PortalForm):
                 label=label, required=False, max_length=300, initial=meaning,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
 class ActionCommentForm(PortalForm):
     """A comment on an action, and who to tell about it."""
 

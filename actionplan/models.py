@@ -380,6 +380,8 @@ class BoardPack(models.Model):
     @property
     def filename(self):
         return f"{self.meeting.partnership.slug}-board-pack-{self.meeting.date.isoformat()}.pdf"
+
+
 DEFAULT_STATUS_MEANINGS = {
     ActionStatus.NOT_STARTED: "Work has not begun yet.",
     ActionStatus.ON_TRACK: "Work is under way and will be finished by the completion date.",

@@ -33,7 +33,6 @@ def actions_visible_to_user(user):
     )
 
 
-
 def plan_state_of(strategy_id):
     """(partnership id, status, plan version, created at) of one strategy, or None when there is none: one query
     by key. The creation time makes the state unique to this row even if a database is rebuilt under a cache
@@ -154,8 +153,6 @@ def _progress_aggregates(today=None):
 def progress_summary(actions_qs, today=None):
     """Counts by status, completed percentage, overdue and stale counts (as of `today`), in one query."""
     return _summary_from_row(actions_qs.aggregate(**_progress_aggregates(today)))
-
-
 
 
 _FAR = timezone.now().date().max
@@ -381,7 +378,6 @@ def reminder_summaries(*, day):
     """For each active business manager: their partnership's open strategies with progress figures."""
     from partnerships.models import Membership, Role
     from strategy.models import Strategy
-
 
     managers = Membership.objects.filter(is_active=True, user__is_active=True, role=Role.BUSINESS_MANAGER) \
         .select_related("user", "partnership").order_by("partnership_id", "user_id")
@@ -670,6 +666,8 @@ def home_round(membership, context):
 def update_requests_of(action, limit=10):
     """The latest requests for an update of the action, for its page."""
     return list(action.update_request_items.select_related("request__requested_by", "request__meeting")[:limit])
+
+
 def _lead_sort_key(action):
     return (not action.is_overdue, action.completion_date or _FAR, reference_sort_key(action.reference))
 
@@ -731,6 +729,8 @@ def pending_date_changes(membership):
             status=DateChangeStatus.PROPOSED, action__strategy__partnership_id=membership.partnership_id
         ).select_related("action", "proposed_by").order_by("proposed_at", "id")
     )
+
+
 def action_timeline(action):
     """The action's updates, newest first, with their authors and evidence files, carrying on from the
     versions it was copied from."""

@@ -950,6 +950,8 @@ def actions_carry_over(*, strategy, actor):
         record(actor=actor, verb="actions.carried_over", obj=strategy, partnership=strategy.partnership,
                summary=f"{carried} action(s) carried on from the previous version")
     return carried
+
+
 def flag_actions_of_departed_lead(sender, membership, actor, **kwargs):
     """Receiver of partnerships' membership_deactivated: open actions of the partnership's current strategies
     whose named lead is the person are flagged for a new lead contact, each change in the audit trail.

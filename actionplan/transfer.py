@@ -162,6 +162,8 @@ def _read_csv(text):
         yield from reader
     except csv.Error as error:
         raise UnreadableFile(f"Row {reader.line_num} of the file could not be read as CSV ({error}).") from None
+
+
 def _cell_text(value):
     if value is None:
         return ""

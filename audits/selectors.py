@@ -16,7 +16,6 @@ def visible_audits(membership):
     return access.scope(Audit.objects.all(), membership, perm=access.AUDIT_VIEW)
 
 
-
 def audit_list(membership):
     return visible_audits(membership).select_related("strategy").prefetch_related("agencies")
 

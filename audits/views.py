@@ -174,9 +174,6 @@ def finding_action_create(request, pk, finding_pk):
     )
 
 
-
-
-
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def audit_delete(request, pk):

@@ -14,7 +14,6 @@ def visible_exports(membership):
     )
 
 
-
 def exports_with_challenge_counts(membership, strategy):
     """Every export of a strategy the membership may see, with its open and responded challenges counted."""
     return (

@@ -215,6 +215,7 @@ def branding_edit(request):
     initial = {"accent_colour": branding.accent_colour if branding else "#1d4f91",
                "logo_alt": branding.logo_alt if branding else ""}
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial, has_logo=has_logo)
+
     def save(data):
         return services_export.branding_update(
             partnership=request.partnership, actor=request.user, accent_colour=data["accent_colour"],

@@ -33,7 +33,6 @@ def visible_local_data_periods(membership):
     return access.scope(LocalDataPeriod.objects.all(), membership, perm=access.LOCAL_DATA_VIEW)
 
 
-
 def prevalence_rate():
     return Decimal(str(settings.PREVALENCE_RATE))
 
@@ -163,7 +162,6 @@ def local_data_for_export(strategy):
 
 
 # The dashboard
-
 
 
 def _status_groups(rows, key, label):

@@ -155,6 +155,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         domain = domain_override or (request.get_host() if request is not None else "")
         transaction.on_commit(lambda: enqueue(send_password_reset, self.cleaned_data["email"], domain, use_https))
+
+
 class AgencyForm(PortalForm):
     """Add or rename a member agency and mark it as a statutory partner."""
 

@@ -432,6 +432,8 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.partnership}: {self.get_delivery_display()}"
+
+
 class ApiToken(models.Model):
     """A named API token of one person. Only the SHA-256 of the key is kept, so a copy of the database opens
     nothing; it stops working at `expires_at`, and is deleted (revoked) when the person's password, two-step

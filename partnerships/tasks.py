@@ -23,6 +23,9 @@ def send_notification_digests():
     from .notifications import notifications_send_digest
 
     return notifications_send_digest()
+
+
+@shared_task(acks_late=True)
 def send_password_reset(email, domain, use_https):
     """Send the password-reset mail, if `email` belongs to an active account with a usable password. The web
     request only queues this task, whatever the address, so its timing says nothing about who has an account."""

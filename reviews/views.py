@@ -107,6 +107,7 @@ def review_invite(request, pk):
     )
     outside_form = InviteOutsideForm(request.POST if which == "outside" else None, prefix="o")
     form = members_form if which == "members" else outside_form if which == "outside" else None
+
     def invite_members(data):
         return review.review_invite_members(
             review_round=review_round, actor=request.user, memberships=data["members"],

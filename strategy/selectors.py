@@ -36,7 +36,6 @@ def strategies_visible_to_user(user):
     return access.scope_for_user(Strategy.objects.all(), user, partnership="partnership_id", strategy_status="status")
 
 
-
 def word_count(text):
     return len((text or "").split())
 

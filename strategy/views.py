@@ -131,6 +131,7 @@ def strategy_edit(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     form = StrategyForm(request.POST or None, instance=strategy)
+
     def save(data):
         return services.strategy_update(strategy=strategy, actor=request.user, **{name: data[name] for name in form.Meta.fields})
 
@@ -209,8 +210,6 @@ def outcome_create(request, pk, aim_pk):
         success=f"Intended outcome added to aim {aim.number}.",
         redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}", submit="Add outcome", add_another=True,
     )
-
-
 
 
 # -- sections ----------------------------------------------------------------------

@@ -114,6 +114,8 @@ def date_change(side):
             proposed_by=side.users["member_lead"],
         )
     return side.date_change
+
+
 def invited(side):
     """A pending invitation of the side (its link's token kept on the side), made once per side."""
     from partnerships.models import Invitation, Role
@@ -146,6 +148,7 @@ POST_ONLY = E(default=405)
 
 def R(side):
     return {"slug": side.slug, "pk": reviewed(side).review_round.pk}
+
 
 MANAGER_ONLY = E(default=403, manager=200)
 AUDIT_CONTRIBUTORS = E(default=403, manager=200, member_lead=200)  # the lead agency takes part in the audit
@@ -180,6 +183,7 @@ def W(**extra):
     """kwargs for a page of the side's training needs assessment."""
     return lambda s: {"slug": s.slug, "pk": evidence(s).assessment.pk,
                       **{k: getattr(s, v).pk for k, v in extra.items()}}
+
 
 MOVE = {"GET": E(anonymous=302, default=405), "POST": MANAGER_POST_DRAFT}
 
@@ -639,6 +643,8 @@ def test_admin_is_staff_only(world, client):
 def test_the_benchmark_view_is_not_routed_unless_asked_for(client):
     assert "bench-bare-json" not in {p.name for p in get_resolver().url_patterns if isinstance(p, URLPattern)}
     assert client.get("/bench/bare-json/").status_code == 404
+
+
 # Anonymous visitors may reach these and nothing else: signing in (browser or API), resetting a
 # password, and the health check. (The anonymous staff survey joins this list when it exists.)
 # What an anonymous request to any other URL may answer: sent to sign in, or refused.

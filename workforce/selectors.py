@@ -38,7 +38,6 @@ def visible_assessments(membership):
     return access.scope(TrainingNeedsAssessment.objects.all(), membership, perm=access.WORKFORCE_VIEW)
 
 
-
 def assessment_for(membership, pk):
     qs = visible_assessments(membership).select_related("strategy", "partnership")
     return access.get_visible_or_404(qs, pk=pk)

@@ -189,8 +189,6 @@ def test_snapshot_is_one_row_per_strategy_per_day(plan):
         datetime.date(2026, 11, 20), 5, 2, 40.0)
 
 
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role,shown", [("member_lead", True), ("manager", True), ("member_other", False),
                                         ("scrutineer", False)])

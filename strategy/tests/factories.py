@@ -133,6 +133,8 @@ class IdentificationBreakdownFactory(DjangoModelFactory):
     dimension = "gender"
     category = factory.Sequence(lambda n: f"Category {n}")
     count = 10
+
+
 class PriorityFactory(DjangoModelFactory):
     class Meta:
         model = Priority

@@ -46,7 +46,6 @@ def pdf_pages_text(reader):
     return [flat(page.extract_text() or "") for page in reader.pages]
 
 
-
 def pdf_structure(reader):
     """A tagged PDF's tag tree: its structure types in document order, its table cells with the header
     cells they name, and its alternative texts."""

@@ -222,7 +222,6 @@ class TestAimsAndOutcomes:
                             what_we_want_to_see=aim.what_we_want_to_see)
         assert AuditEvent.objects.get(verb="aim.updated").changes == {"title": ["Old", "New"]}
 
-
     def test_aim_tags_are_set_and_recorded(self, actor):
         aim = StrategicAimFactory()
         online = FormOfAbuse.objects.get(code="online")
