@@ -986,9 +986,12 @@ class Command(BaseCommand):
 
     def _demo_scrutiny(self, strategy, users):
         """An export of the draft with one challenge from the scrutineer and the manager's response."""
-        from exports.services import challenge_raise, challenge_respond, export_request
+        from exports.services import challenge_raise, challenge_respond, export_render, export_request
 
         export, _ = export_request(strategy=strategy, actor=users["manager@demo.example"])
+        # A web request leaves the render to the worker; the loader renders the demo's export itself, as the
+        # worker would, so the challenge below can point at one of its sections.
+        export = export_render(export_id=export.pk)
         plan = next((s["key"] for s in export.content_snapshot["sections"] if s["title"] == "Action plan"), "")
         challenge = challenge_raise(
             export=export, actor=users["scrutineer@demo.example"], section_key=plan, page_reference="",
