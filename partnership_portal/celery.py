@@ -10,7 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_configure.connect
+@app.on_after_configure.connect
 def _make_queue_folders(sender, **kwargs):
     """The folder broker needs its folders before the first task is sent or read."""
     options = sender.conf.broker_transport_options or {}
