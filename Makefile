@@ -33,9 +33,14 @@ migrate: install
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 
+# The server and, beside it, a worker with its scheduler: PDFs render in the worker, never in a request. With
+# no REDIS_URL the worker reads its tasks from a folder under var/celery; Ctrl+C stops both.
 run: demo
-	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it). Tasks run in-process: no broker is configured."
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both; its log: var/worker.log)."
+	@mkdir -p var
+	@$(DEV_ENV) $(PY) -m celery -A partnership_portal worker --beat --pool solo --loglevel INFO >var/worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev lint
 	$(PY) -m pytest
@@ -53,7 +58,8 @@ lint: install-dev
 mutation: install-dev
 	./scripts/mutation.sh
 
-# Production-like processes, for use with DATABASE_URL and REDIS_URL set.
+# Production-like processes, for use with DATABASE_URL and REDIS_URL set (without REDIS_URL they share the
+# folder broker under var/celery with the web process).
 worker:
 	$(PY) -m celery -A partnership_portal worker --loglevel INFO
 

@@ -702,13 +702,12 @@ def board_pack_request(*, meeting, actor):
     from partnerships.tasks_support import enqueue
 
     from .models import BoardPack
-    from .tasks import render_board_pack
 
     with transaction.atomic():
         pack = BoardPack.objects.create(meeting=meeting, requested_by=actor)
         record(actor=actor, verb="round.board_pack_requested", obj=pack, partnership=meeting.partnership,
                summary=str(pack))
-        transaction.on_commit(lambda: enqueue(render_board_pack, pack.pk))
+        transaction.on_commit(lambda: enqueue("actionplan.tasks.render_board_pack", pack.pk))
     return pack
 
 

@@ -2,8 +2,9 @@
 
 `document_context` gathers everything the document shows in a fixed number of
 queries whatever the size of the plan. The same templates give the PDF (through
-WeasyPrint) and the single-page HTML version. The HTML is also the input of the
-export's fingerprint, so an unchanged document is never rendered twice.
+WeasyPrint) and the single-page HTML version. An export's fingerprint
+(`document_fingerprint`) comes from the versions of the records the document shows, not
+from rendering it, so asking again for an unchanged document costs a few indexed queries.
 
 Adding a kind of record to the document takes two steps:
 1. a provider in CONTEXT_PROVIDERS that loads it (one query or one prefetch);
@@ -16,9 +17,10 @@ import hashlib
 import io
 from types import SimpleNamespace
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 
 from actionplan.models import reference_sort_key
+from partnerships import documents
 from partnerships.pdf import document_engine, render_pdf  # noqa: F401  (render_pdf: the export task renders through here)
 from strategy import selectors
 from strategy.models import (
@@ -29,6 +31,7 @@ from strategy.models import (
     Section,
     SectionKind,
     StrategicAim,
+    Strategy,
     StrategyStatus,
     VisionPlacement,
     number_sections,
@@ -328,6 +331,34 @@ def build_document_html(strategy, *, mode="pdf"):
 
 def fingerprint_of(html):
     return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def document_fingerprint(strategy, *, mode="pdf"):
+    """The state of everything the document shows, from record versions: five indexed queries, no rendering.
+
+    - the strategy's own row (title, vision, status, version label, period...), with its plan version, which
+      every write to its actions, aims and outcomes raises in the same transaction;
+    - its actions' count, latest change and summed versions, and its sections' count and latest change, which
+      also catch a write that bypassed the services;
+    - the partnership's branding;
+    - the partnership's latest recorded change (documents.last_change_id), which every service write raises:
+      priorities, governance, measures, local data, audits, training needs, agencies' names;
+    - the document's templates and the code that fills them, so a new release renders afresh.
+    A change to anything the document shows gives a new fingerprint; a change elsewhere in the partnership may
+    too (a document rendered once more, never one shown stale)."""
+    from actionplan.models import Action
+
+    row = Strategy.objects.filter(pk=strategy.pk).values().get()
+    actions = Action.objects.filter(strategy_id=strategy.pk).aggregate(
+        n=Count("id"), latest=Max("updated_at"), versions=Sum("version"))
+    sections = Section.objects.filter(strategy_id=strategy.pk).aggregate(n=Count("id"), latest=Max("updated_at"))
+    branding = PartnershipBranding.objects.filter(partnership_id=strategy.partnership_id).values_list(
+        "updated_at", "accent_colour", "logo", "logo_alt").first()
+    return documents.fingerprint(
+        "strategy", mode, documents.code_digest("exports/document", __file__),
+        sorted(row.items()), sorted(actions.items()), sorted(sections.items()), branding,
+        documents.last_change_id(strategy.partnership_id),
+    )
 
 
 # --- What changed between two exports -----------------------------------------------------------

@@ -3,15 +3,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from partnerships.models import Partnership
+from partnerships.models import DocumentStatus, Partnership
 from strategy.models import Strategy, StrategyStatus
 
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RENDERING = "rendering", "Rendering"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+# The same four states as every document the portal renders in the background.
+ExportStatus = DocumentStatus
 
 
 def export_upload_to(instance, filename):

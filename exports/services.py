@@ -7,13 +7,12 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from partnerships import documents
 from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
 from partnerships.models import AuditEvent, NotificationKind
 from partnerships.notifications import notify, notify_business_managers
-from partnerships.tasks_support import enqueue
 
 from .models import (
     ChallengeEntry,
@@ -31,15 +30,50 @@ logger = logging.getLogger(__name__)
 # --- The published document ----------------------------------------------------------------------
 
 
+EXPORT_DOCUMENT = "strategy_export"
+
+
+def _render_export(export):
+    """Build the strategy's document from the database as it is now and render it (in the worker)."""
+    from . import document
+
+    # Taken before the build: a change made during the render leaves the stored fingerprint older than the
+    # content, so the next request renders again rather than reusing a document that misses the change.
+    fingerprint = document.document_fingerprint(export.strategy)
+    html, snapshot = document.build_document(export.strategy)
+    pdf_bytes, pages = document.render_pdf(html)
+    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint, "content_snapshot": snapshot})
+
+
+def register_documents():
+    """Called from ExportsConfig.ready(): the strategy's document joins the background pipeline."""
+    documents.register(documents.DocumentKind(
+        name=EXPORT_DOCUMENT, model=StrategyExport, render=_render_export, verb="export",
+        partnership_of=lambda export: export.strategy.partnership,
+        queryset=lambda: StrategyExport.objects.select_related("strategy__partnership"),
+        on_done=_notify_export_ready,
+    ))
+
+
+def _notify_export_ready(export):
+    """Whoever asked for the export learns it is ready."""
+    if export.requested_by_id:
+        strategy = export.strategy
+        notify(
+            user=export.requested_by, partnership=strategy.partnership, kind=NotificationKind.EXPORT_READY,
+            subject=f"The document of {strategy.title} {strategy.period_label} is ready",
+            body=f"Version {export.version_label}, {export.page_count} pages.",
+            url=_export_url(export),
+        )
+
+
 def export_request(*, strategy, actor):
     """Ask for the strategy's document. Unchanged content reuses the last finished export at once (or
-    the one already being rendered); otherwise a queued export is created and rendered in the background
-    (in-process with no broker). Returns (export, created)."""
-    from .document import build_document, fingerprint_of
-    from .tasks import render_strategy_export
+    the one already being rendered); otherwise a queued export is created and rendered by the worker.
+    Nothing is rendered here: the fingerprint comes from record versions. Returns (export, created)."""
+    from .document import document_fingerprint
 
-    html, snapshot = build_document(strategy)
-    fingerprint = fingerprint_of(html)
+    fingerprint = document_fingerprint(strategy)
     same_content = StrategyExport.objects.filter(strategy=strategy, fingerprint=fingerprint).order_by("-requested_at")
     existing = same_content.filter(status=ExportStatus.DONE).exclude(file="").first()
     if existing is None:
@@ -53,10 +87,10 @@ def export_request(*, strategy, actor):
     with transaction.atomic():
         export = StrategyExport.objects.create(
             strategy=strategy, requested_by=actor, version_label=strategy.version_label,
-            strategy_status=strategy.status, fingerprint=fingerprint, content_snapshot=snapshot,
+            strategy_status=strategy.status, fingerprint=fingerprint,
         )
         record(actor=actor, verb="export.requested", obj=export, partnership=strategy.partnership)
-        transaction.on_commit(lambda: enqueue(render_strategy_export, export.pk))
+        documents.queue(EXPORT_DOCUMENT, export.pk)
     export.refresh_from_db()
     return export, True
 
@@ -64,8 +98,6 @@ def export_request(*, strategy, actor):
 @transaction.atomic
 def export_retry(*, export, actor):
     """Queue a failed or stalled export again (a worker died, or the task was lost)."""
-    from .tasks import render_strategy_export
-
     current = StrategyExport.objects.select_for_update().get(pk=export.pk)
     if not current.is_retryable():
         raise ValidationError("Only a failed export, or one that has stopped making progress, can be tried again.")
@@ -74,78 +106,13 @@ def export_retry(*, export, actor):
     current.save(update_fields=["status", "error", "started_at", "finished_at"])
     record(actor=actor, verb="export.retried", obj=current, partnership=current.strategy.partnership,
            changes={"status": [previous, ExportStatus.QUEUED]})
-    transaction.on_commit(lambda: enqueue(render_strategy_export, current.pk))
+    documents.queue(EXPORT_DOCUMENT, current.pk)
     return current
 
 
 def export_render(*, export_id):
     """Render a queued (or failed, or interrupted) export. Idempotent: a finished export is left alone."""
-    import time
-
-    from django.core.files.base import ContentFile
-
-    from .document import build_document, fingerprint_of, render_pdf
-
-    with transaction.atomic():
-        export = StrategyExport.objects.select_for_update().select_related("strategy__partnership").get(pk=export_id)
-        if export.status == ExportStatus.DONE:
-            return export
-        export.status, export.started_at, export.error = ExportStatus.RENDERING, timezone.now(), ""
-        export.save(update_fields=["status", "started_at", "error"])
-    started = time.perf_counter()
-    try:
-        html, snapshot = build_document(export.strategy)
-        pdf_bytes, pages = render_pdf(html)
-    except Exception as exc:  # recorded on the export, which can be tried again
-        from celery.exceptions import SoftTimeLimitExceeded
-        from django.conf import settings
-
-        logger.exception("Export %s failed", export_id)
-        error = f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, SoftTimeLimitExceeded):
-            error = f"The render was stopped after {settings.EXPORT_RENDER_TIME_LIMIT} seconds (EXPORT_RENDER_TIME_LIMIT)."
-        with transaction.atomic():
-            # Another run of the same export may have finished meanwhile: its document stands.
-            failed = StrategyExport.objects.filter(pk=export.pk).exclude(status=ExportStatus.DONE).update(
-                status=ExportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-            )
-            export.refresh_from_db()
-            if failed:
-                record(actor=None, verb="export.failed", obj=export, partnership=export.strategy.partnership,
-                       summary=export.error[:300])
-        return export
-    with transaction.atomic():
-        export = StrategyExport.objects.select_for_update().get(pk=export_id)
-        if export.status == ExportStatus.DONE:
-            # Two runs of one export overlapped (a task handed out again after its worker was lost, or a retry
-            # of an export that only looked stalled): the first to finish keeps its file, this one writes none.
-            return export
-        # The content is what was rendered now, which may differ from when it was asked for.
-        export.fingerprint = fingerprint_of(html)
-        export.content_snapshot = snapshot
-        # A file already at this name was left by a run that died between writing it and committing: no export
-        # refers to it, so it is replaced rather than kept beside a second, suffixed copy.
-        name = export.file.field.generate_filename(export, f"{export.pk}.pdf")
-        if export.file.storage.exists(name):
-            export.file.storage.delete(name)
-        export.file.save(f"{export.pk}.pdf", ContentFile(pdf_bytes), save=False)
-        export.page_count = pages
-        export.render_seconds = round(time.perf_counter() - started, 3)
-        export.status, export.finished_at = ExportStatus.DONE, timezone.now()
-        export.save(update_fields=[
-            "fingerprint", "content_snapshot", "file", "page_count", "render_seconds", "status", "finished_at",
-        ])
-        record(actor=None, verb="export.rendered", obj=export, partnership=export.strategy.partnership,
-               summary=f"{pages} pages")
-        if export.requested_by_id:
-            strategy = export.strategy
-            notify(
-                user=export.requested_by, partnership=strategy.partnership, kind=NotificationKind.EXPORT_READY,
-                subject=f"The document of {strategy.title} {strategy.period_label} is ready",
-                body=f"Version {export.version_label}, {pages} pages.",
-                url=_export_url(export),
-            )
-    return export
+    return documents.render_stored(EXPORT_DOCUMENT, export_id)
 
 
 def _export_url(export, anchor=""):

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exports.selectors import visible_exports
-from partnerships import access
+from partnerships import access, documents
 from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
 from strategy import selectors as strategy_selectors
@@ -95,6 +95,10 @@ def export_detail(request, pk):
     export = _export(request, pk)
     if export.status == "done":
         services_export.export_mark_seen(export=export, user=request.user)
+    else:
+        # Still queued long after it was asked for (the broker was down): send it again. The page refreshes
+        # itself while the export is in progress, so it is sent again as soon as the broker is back.
+        documents.nudge(services_export.EXPORT_DOCUMENT, export)
     return render(request, "exports/export_detail.html", _detail_context(request, export))
 
 

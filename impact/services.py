@@ -8,15 +8,22 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from actionplan.models import ActionUpdate, ProgressSnapshot
+from partnerships import documents
+from partnerships import pdf as pdf_engine
 from partnerships.audit import diff, record
-from partnerships.models import Agency
+from partnerships.models import Agency, DocumentStatus, Membership, RenderedDocument
+from strategy.models import Strategy
 
+from . import selectors
 from .models import (
     BreakdownDimension,
     IdentificationBreakdown,
@@ -420,3 +427,77 @@ def data_point_delete(*, point, actor):
     record(actor=actor, verb="measure_data.deleted", obj=point, summary=f"{point.measure.indicator[:200]} – {point}")
     point._history_user = actor
     point.delete()
+
+
+# --- The annual progress report as a PDF, through the document pipeline (partnerships/documents.py) -------
+
+ANNUAL_REPORT = "annual_report"
+ANNUAL_REPORT_TEMPLATE = "exports/document/annual_report.html"
+
+
+def annual_report_fingerprint(*, strategy, membership, start, end):
+    """The state of what the report for this period shows, from record versions, for one view of the plan
+    (what a role and agency see): three indexed queries and the partnership's latest recorded change."""
+    row = Strategy.objects.filter(pk=strategy.pk).values_list(
+        "plan_version", "updated_at", "title", "status", "period_start", "period_end").get()
+    updates = ActionUpdate.objects.filter(action__strategy_id=strategy.pk).aggregate(n=Count("id"), last=Max("id"))
+    snapshots = ProgressSnapshot.objects.filter(strategy_id=strategy.pk).aggregate(n=Count("id"), last=Max("id"))
+    code = documents.code_digest(
+        "exports/document", selectors.__file__, __file__,
+        Path(settings.BASE_DIR) / "templates" / "impact" / "_annual_report_body.html",
+    )
+    return documents.fingerprint(
+        ANNUAL_REPORT, code, strategy.pk, membership.role, membership.agency_id, start.isoformat(), end.isoformat(),
+        row, sorted(updates.items()), sorted(snapshots.items()), documents.last_change_id(strategy.partnership_id),
+    )
+
+
+def annual_report_request(*, strategy, membership, start, end, actor):
+    """Ask for the progress report of `strategy` from start to end, as `membership` sees the plan. An unchanged
+    report is reused at once (or the one being rendered); otherwise a queued one is created and the worker
+    renders it. Nothing is rendered here. Returns (document, created)."""
+    fingerprint = annual_report_fingerprint(strategy=strategy, membership=membership, start=start, end=end)
+    same = RenderedDocument.objects.filter(partnership_id=strategy.partnership_id, kind=ANNUAL_REPORT,
+                                           fingerprint=fingerprint).order_by("-requested_at")
+    existing = same.filter(status=DocumentStatus.DONE).exclude(file="").first()
+    if existing is None:
+        existing = next((d for d in same.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.RENDERING])
+                         if not d.is_stalled()), None)
+    if existing is not None:
+        return existing, False
+    name = f"{strategy.partnership.slug}-progress-report-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.pdf"
+    with transaction.atomic():
+        document = RenderedDocument.objects.create(
+            partnership_id=strategy.partnership_id, kind=ANNUAL_REPORT, fingerprint=fingerprint, filename=name,
+            requested_by=actor, params={"strategy": strategy.pk, "membership": membership.pk,
+                                        "start": start.isoformat(), "end": end.isoformat()},
+        )
+        record(actor=actor, verb="document.requested", obj=document, partnership=strategy.partnership,
+               summary=f"Progress report {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+        documents.queue(ANNUAL_REPORT, document.pk)
+    return document, True
+
+
+def _render_annual_report(document):
+    """Build the report from the database as it is now and render it with the lean engine (in the worker)."""
+    params = document.params
+    membership = Membership.objects.select_related("partnership", "agency").get(
+        pk=params["membership"], partnership_id=document.partnership_id)
+    strategy = Strategy.objects.select_related("partnership").get(
+        pk=params["strategy"], partnership_id=document.partnership_id)
+    start, end = date.fromisoformat(params["start"]), date.fromisoformat(params["end"])
+    fingerprint = annual_report_fingerprint(strategy=strategy, membership=membership, start=start, end=end)
+    context = selectors.annual_report(membership, strategy, start, end)
+    html = pdf_engine.document_engine().render_to_string(
+        ANNUAL_REPORT_TEMPLATE, {**context, "partnership": strategy.partnership})
+    pdf_bytes, pages = pdf_engine.render_pdf(html)
+    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint})
+
+
+def register_documents():
+    """Called from ImpactConfig.ready(): the annual progress report joins the background pipeline."""
+    documents.register(documents.DocumentKind(
+        name=ANNUAL_REPORT, model=RenderedDocument, render=_render_annual_report, verb="document",
+        partnership_of=lambda document: document.partnership,
+        queryset=lambda: RenderedDocument.objects.filter(kind=ANNUAL_REPORT).select_related("partnership"),
+    ))

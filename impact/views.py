@@ -1,16 +1,15 @@
 """Pages for measuring impact: local data and the prevalence gap, the dashboard and the annual report."""
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import access
+from partnerships import access, documents
 from partnerships.form_views import save_form
-from partnerships.pdf import render_pdf
+from partnerships.models import DocumentStatus, RenderedDocument
 from strategy.models import IntendedOutcome, Measure
 from strategy.selectors import visible_strategies
 
@@ -148,7 +147,7 @@ def dashboard(request):
     return render(request, "impact/dashboard.html", {**context, "prevalence_source": settings.PREVALENCE_SOURCE})
 
 
-def _report_context(request, pk):
+def _report_period(request, pk):
     access.require(request.membership, access.REPORT_VIEW)
     strategy = access.get_visible_or_404(visible_strategies(request.membership), pk=pk)
     form = ReportPeriodForm(request.GET or None)
@@ -157,6 +156,11 @@ def _report_context(request, pk):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not request.GET:
         form = ReportPeriodForm(initial={"start": start, "end": end})
+    return strategy, form, start, end
+
+
+def _report_context(request, pk):
+    strategy, form, start, end = _report_period(request, pk)
     context = selectors.annual_report(request.membership, strategy, start, end)
     context["form"] = form
     return context
@@ -170,13 +174,34 @@ def annual_report(request, pk):
 
 @access.partnership_view
 def annual_report_pdf(request, pk):
-    context = _report_context(request, pk)
-    html = render_to_string("exports/document/annual_report.html", {**context, "partnership": request.partnership}, request=request)
-    pdf, _pages = render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{request.partnership.slug}-progress-report-{context['start']:%Y-%m-%d}-to-{context['end']:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """The report as a PDF, rendered by the worker, never here. An unchanged report is downloaded at once;
+    otherwise this page shows the report being prepared, checks again every few seconds (?document=<id>),
+    and gives the download when it is ready."""
+    strategy, _form, start, end = _report_period(request, pk)
+    watched = request.GET.get("document", "")
+    if watched.isdigit():
+        document = access.get_visible_or_404(
+            RenderedDocument.objects.filter(partnership=request.partnership, kind=services.ANNUAL_REPORT,
+                                            params__strategy=strategy.pk, params__membership=request.membership.pk),
+            pk=int(watched),
+        )
+    else:
+        document, _created = services.annual_report_request(
+            strategy=strategy, membership=request.membership, start=start, end=end, actor=request.user)
+        document.refresh_from_db()
+    if document.status == DocumentStatus.DONE and document.file:
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
+                            content_type="application/pdf")
+    documents.nudge(services.ANNUAL_REPORT, document)
+    watch, again = request.GET.copy(), request.GET.copy()
+    watch["document"] = document.pk
+    again.pop("document", None)
+    report_url = reverse("annual_report", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
+    return render(request, "impact/annual_report_pdf.html", {
+        "strategy": strategy, "document": document, "start": start, "end": end, "stalled": document.is_stalled(),
+        "check_url": f"{request.path}?{watch.urlencode()}", "again_url": f"{request.path}?{again.urlencode()}",
+        "report_url": f"{report_url}?{again.urlencode()}",
+    })
 
 
 def _strategy(request, pk):

@@ -201,11 +201,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
-# Celery: with no REDIS_URL there is no broker and tasks run in-process.
+# Celery. With REDIS_URL, Redis is the broker. Without it (`make run`), the broker is a folder under var/: a
+# web process drops each task there as a file and the worker that `make run` starts beside the server picks
+# it up, so even the zero-set-up portal never renders a PDF inside a web request. CELERY_TASK_ALWAYS_EAGER=1
+# runs tasks in the process that sends them instead (the test suite does).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_QUEUE_FOLDER = Path(os.environ.get("CELERY_QUEUE_FOLDER", BASE_DIR / "var" / "celery"))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -213,7 +217,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request never waits long on an unreachable broker: it falls back to running the task in-process.
+# A web request never waits long on an unreachable broker: it falls back to running the task in-process, except
+# a document's render, which waits queued and is sent again (partnerships/documents.py).
 # A task's message is acknowledged only once the task has ended (ACKS_LATE above), so a worker lost in the
 # middle leaves it unacknowledged: a pool process killed (out of memory, say) has it put back on the queue at
 # once (REJECT_ON_WORKER_LOST); a whole worker killed has it handed to another worker once it has gone
@@ -224,6 +229,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0,
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
 }
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "data_folder_in": str(CELERY_QUEUE_FOLDER / "queue"), "data_folder_out": str(CELERY_QUEUE_FOLDER / "queue"),
+        "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
+        "processed_folder": str(CELERY_QUEUE_FOLDER / "processed"), "store_processed": False,
+    }
+    CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_QUEUE_FOLDER / "beat-schedule")
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": 2}}
 CELERY_TIMEZONE = TIME_ZONE
@@ -403,6 +416,9 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
     "task": "partnerships.tasks.send_notification_digests",
     "schedule": crontab(day_of_week="mon", hour=7, minute=30),
 }
+# Documents still queued after the broker was down (or their message lost) are sent again.
+CELERY_BEAT_SCHEDULE["documents-requeue-waiting"] = {"task": "documents.requeue_waiting", "schedule": 60.0}
+DOCUMENT_REQUEUE_AFTER_SECONDS = int(os.environ.get("DOCUMENT_REQUEUE_AFTER_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE["apply-retention"] = {
     "task": "partnerships.tasks.apply_retention",
     "schedule": crontab(hour=2, minute=30),

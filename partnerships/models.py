@@ -452,3 +452,68 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+# --- Documents rendered in the background (see partnerships/documents.py) ------------------------
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERING = "rendering", "Rendering"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+def rendered_document_upload_to(instance, filename):
+    # Server-chosen name in private storage; nothing the user typed reaches the file system.
+    return f"documents/{instance.partnership_id}/{instance.kind}-{instance.fingerprint or 'pending'}-{instance.pk}.pdf"
+
+
+class RenderedDocument(models.Model):
+    """A PDF the portal renders in the background and keeps, reused while what it shows is unchanged (the
+    annual progress report; the strategy's own document keeps its exports in exports.StrategyExport).
+
+    `kind` names the renderer registered in partnerships/documents.py; `params` holds what the renderer needs
+    (ids, a period), and `fingerprint` the state of the records it shows when it was asked for."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rendered_documents")
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to=rendered_document_upload_to, blank=True, max_length=200)
+    filename = models.CharField(max_length=200, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["partnership", "kind", "fingerprint"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.pk} ({self.get_status_display()})"
+
+    @property
+    def audit_partnership(self):
+        return self.partnership
+
+    @property
+    def in_progress(self):
+        return self.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
+
+    def is_stalled(self, now=None):
+        from datetime import timedelta
+
+        if not self.in_progress:
+            return False
+        since = self.started_at or self.requested_at
+        limit = timedelta(seconds=getattr(settings, "EXPORT_STALLED_AFTER_SECONDS", 600))
+        return since is not None and (now or timezone.now()) - since > limit
+
+    def is_retryable(self, now=None):
+        return self.status == DocumentStatus.FAILED or self.is_stalled(now)

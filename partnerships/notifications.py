@@ -75,9 +75,7 @@ def notify(*, user, partnership, kind, subject, body="", url=""):
            summary=f"{notification.get_kind_display()} for {user}")
     _forget_unread(user)
     if delivery_for(user, partnership) == NotificationDelivery.IMMEDIATE:
-        from .tasks import send_notification_email
-
-        transaction.on_commit(lambda: enqueue(send_notification_email, notification.pk))
+        transaction.on_commit(lambda: enqueue("partnerships.tasks.send_notification_email", notification.pk))
     return notification
 
 

@@ -20,10 +20,19 @@ def broker_reachable(url, timeout=0.5):
         return False
 
 
-def enqueue(task, *args):
+def enqueue(task, *args, in_process_if_unreachable=True):
     """Queue `task(*args)`; if the broker cannot be reached, run it here and now instead.
 
-    Tasks are idempotent, so a task that did reach the broker and also runs here does no harm."""
+    Tasks are idempotent, so a task that did reach the broker and also runs here does no harm. A task too long
+    for a web request (a PDF) passes in_process_if_unreachable=False: it is then left to wait, its record
+    still queued, and is sent again later (partnerships.documents.requeue_waiting); None is returned.
+
+    `task` is a task or its registered name: services name their tasks, so that the task modules, which call
+    the services, are the only ones to import the other (no import cycle)."""
+    if isinstance(task, str):
+        from celery import current_app
+
+        task = current_app.tasks[task]
     app = task.app
     if app.conf.task_always_eager:
         return task.apply_async(args=args)
@@ -34,5 +43,8 @@ def enqueue(task, *args):
             reason = type(exc).__name__
     else:
         reason = "no answer at its address"
+    if not in_process_if_unreachable:
+        logger.warning("Broker unreachable (%s); %s waits in its queue and is sent again later", reason, task.name)
+        return None
     logger.warning("Broker unreachable (%s); running %s in-process", reason, task.name)
     return task.apply(args=args)

@@ -22,9 +22,10 @@ from pypdf import PdfReader
 from actionplan.tests.factories import ActionFactory
 from exports import services as services_export
 from exports.models import ExportStatus, StrategyExport
-from exports.tasks import render_strategy_export
 from partnership_portal.celery import app
+from partnerships import documents
 from partnerships.models import AuditEvent, Role
+from partnerships.tasks import render_document
 from partnerships.tests.factories import MembershipFactory
 
 ACTION_TEXT = "Run a joint police and children's services review of strategy discussions"
@@ -132,7 +133,7 @@ def test_it_renders_an_export_in_a_worker_process(tmp_path):
     try:
         with _through_the_broker():
             started = time.monotonic()
-            result = render_strategy_export.apply_async(args=[export.pk], queue=queue)
+            result = render_document.apply_async(args=[services_export.EXPORT_DOCUMENT, export.pk], queue=queue)
             outcome = result.get(timeout=120)
             elapsed = time.monotonic() - started
     finally:
@@ -140,7 +141,7 @@ def test_it_renders_an_export_in_a_worker_process(tmp_path):
         _forget(queue)
     log = (tmp_path / "worker.log").read_text(errors="replace")
     assert outcome["status"] == "done", log[-3000:]
-    assert "celery@" in log and f"Task exports.tasks.render_strategy_export[{result.id}] succeeded" in log
+    assert "celery@" in log and f"Task documents.render[{result.id}] succeeded" in log
     export.refresh_from_db()
     assert export.status == ExportStatus.DONE and export.page_count >= 3
     assert ACTION_TEXT in _pdf_text(export)
@@ -165,8 +166,9 @@ def test_an_export_whose_worker_is_killed_mid_render_is_handed_out_again_and_fin
     key = queue = f"test-held-{uuid.uuid4().hex[:10]}"
     action = ActionFactory(text=ACTION_TEXT)
     manager = MembershipFactory(partnership=action.strategy.partnership, role=Role.BUSINESS_MANAGER).user
-    # The export service enqueues its task as usual; here it goes to this test's own queue.
-    monkeypatch.setattr(services_export, "enqueue", lambda task, *args: task.apply_async(args=args, queue=queue))
+    # The export service sends its render through the document pipeline as usual; here to this test's own queue.
+    monkeypatch.setattr(documents, "send",
+                        lambda kind, pk: render_document.apply_async(args=[kind, pk], queue=queue))
     workers = []
 
     def start(number, **env):

@@ -59,20 +59,21 @@ def test_it_renders_in_the_background_and_reuses_an_unchanged_document(
 
 
 def test_the_fingerprint_changes_with_the_content(world, fast_render, django_capture_on_commit_callbacks):
+    from actionplan.services import action_edit
+
     side = world.own
     first, _ = request_export(side, django_capture_on_commit_callbacks)
-    side.action.text = "Train every designated safeguarding lead in talking to children about sexual abuse"
-    side.action.save()
+    action_edit(action=side.action, actor=side.users["manager"],
+                text="Train every designated safeguarding lead in talking to children about sexual abuse")
     second, created = request_export(side, django_capture_on_commit_callbacks)
     first.refresh_from_db()
     second.refresh_from_db()
     assert created and second.fingerprint != first.fingerprint
     assert second.content_snapshot["actions"][0]["text"].startswith("Train every designated")
-    # Changing it back gives the first fingerprint again, so the first document is reused.
-    side.action.text = first.content_snapshot["actions"][0]["text"]
-    side.action.save()
+    # Asked for again with nothing changed: the second document is reused and nothing is rendered.
+    renders = len(fast_render)
     third, created = request_export(side, django_capture_on_commit_callbacks)
-    assert (third.pk, created) == (first.pk, False)
+    assert (third.pk, created) == (second.pk, False) and len(fast_render) == renders
 
 
 def test_a_failed_render_is_recorded_and_can_be_retried(world, monkeypatch, django_capture_on_commit_callbacks):
@@ -109,6 +110,9 @@ def test_a_render_past_its_time_limit_is_recorded_as_failed_and_retryable(world,
 
     assert render_strategy_export.soft_time_limit == settings.EXPORT_RENDER_TIME_LIMIT
     assert render_strategy_export.soft_time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    from partnerships.tasks import render_document
+
+    assert render_document.soft_time_limit == settings.EXPORT_RENDER_TIME_LIMIT and render_document.acks_late
 
     def too_slow(html):
         raise SoftTimeLimitExceeded()
@@ -211,12 +215,12 @@ def test_when_two_runs_of_one_export_overlap_the_first_to_finish_keeps_the_only_
 def test_a_file_left_by_a_run_that_died_before_committing_is_replaced_not_kept_beside(world, fast_render):
     from django.core.files.base import ContentFile
 
-    from exports.document import build_document, fingerprint_of
+    from exports.document import document_fingerprint
 
     side = world.own
     export = StrategyExport.objects.create(strategy=side.strategy, version_label="1.0", strategy_status="draft",
                                            status=ExportStatus.RENDERING, started_at=timezone.now())
-    name = f"exports/{side.partnership.pk}/{fingerprint_of(build_document(side.strategy)[0])}-{export.pk}.pdf"
+    name = f"exports/{side.partnership.pk}/{document_fingerprint(side.strategy)}-{export.pk}.pdf"
     storage = export.file.storage
     assert storage.save(name, ContentFile(b"%PDF-1.7 half writt")) == name
     export_render(export_id=export.pk)
@@ -225,3 +229,84 @@ def test_a_file_left_by_a_run_that_died_before_committing_is_replaced_not_kept_b
     assert files_of(export) == [name]
     with export.file.open("rb") as handle:
         assert handle.read() == b"%PDF-1.7 rendered 1"
+
+
+# --- The fingerprint comes from record versions, not from rendering --------------------------------------
+
+
+def _write(name, side):
+    """One change, through its service, to something the document shows."""
+    from actionplan.services import action_edit
+    from exports.services import branding_update
+    from impact.services import figure_record
+    from strategy import services as strategy_services
+
+    manager = side.users["manager"]
+    section = side.extra_section
+    writes = {
+        "strategy": lambda: strategy_services.strategy_update(strategy=side.strategy, actor=manager, title="A new title"),
+        "section": lambda: strategy_services.section_update(section=section, actor=manager, title=section.title,
+                                                            body="New words", expected_revision=section.revision),
+        "aim": lambda: strategy_services.aim_update(aim=side.aim, actor=manager, title="A sharper aim"),
+        "outcome": lambda: strategy_services.outcome_update(outcome=side.outcome, actor=manager, text="A clearer outcome"),
+        "priority": lambda: strategy_services.priority_update(priority=side.priority, actor=manager, title="Prevention first"),
+        "governance": lambda: strategy_services.governance_body_update(body=side.governance_body, actor=manager,
+                                                                        name="The Executive"),
+        "measure": lambda: strategy_services.measure_update(measure=side.measure, actor=manager, target="Up 10%"),
+        "action": lambda: action_edit(action=side.action, actor=manager, text="A reworded action"),
+        "branding": lambda: branding_update(partnership=side.partnership, actor=manager, accent_colour="#112233",
+                                            logo_alt=""),
+        "local data": lambda: figure_record(period=side.local_period, actor=manager, measure="plans", count=12,
+                                            source_agency=side.lead_agency),
+    }
+    writes[name]()
+
+
+@pytest.mark.parametrize("change", ["strategy", "section", "aim", "outcome", "priority", "governance", "measure",
+                                    "action", "branding", "local data"])
+def test_the_fingerprint_changes_when_anything_the_document_shows_changes(world, change):
+    from exports.document import document_fingerprint
+
+    side = world.own
+    before = document_fingerprint(side.strategy)
+    assert document_fingerprint(side.strategy) == before  # stable while nothing changes
+    _write(change, side)
+    assert document_fingerprint(side.strategy) != before
+
+
+def test_a_write_that_bypasses_the_services_still_changes_the_fingerprint(world):
+    from exports.document import document_fingerprint
+
+    side = world.own
+    before = document_fingerprint(side.strategy)
+    side.extra_section.body = "Edited outside the services"
+    side.extra_section.save()
+    assert document_fingerprint(side.strategy) != before
+
+
+def test_the_fingerprint_ignores_exports_and_the_other_partnership(world, fast_render,
+                                                                   django_capture_on_commit_callbacks):
+    from exports.document import document_fingerprint
+    from strategy.services import aim_update
+
+    side = world.own
+    before = document_fingerprint(side.strategy)
+    request_export(side, django_capture_on_commit_callbacks)  # its own audit rows change nothing shown
+    aim_update(aim=world.other.aim, actor=world.other.users["manager"], title="Their aim")
+    assert document_fingerprint(side.strategy) == before
+
+
+def test_an_unchanged_re_export_renders_nothing_and_builds_nothing(world, fast_render, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    side = world.own
+    first, _ = request_export(side, django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    assert first.status == ExportStatus.DONE and len(fast_render) == 1
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("an unchanged re-export built the document")
+
+    monkeypatch.setattr(export_module, "build_document", no_build)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again, created = export_request(strategy=side.strategy, actor=side.users["manager"])
+    assert (again.pk, created) == (first.pk, False) and callbacks == [] and len(fast_render) == 1

@@ -16,6 +16,7 @@ from actionplan.models import ActionUpdate, ProgressSnapshot
 from actionplan.tests.factories import ActionFactory, ActionUpdateFactory
 from audits.tests.factories import AuditFactory
 from impact.models import IdentificationFigure, LocalDataPeriod
+from partnerships.models import RenderedDocument
 from strategy.tests.factories import (
     IdentificationBreakdownFactory,
     IdentificationFigureFactory,
@@ -220,7 +221,7 @@ def completed_on(action, user, when):
     ActionUpdate.objects.filter(pk=update.pk).update(created_at=when)
 
 
-def test_the_annual_report(side, client):
+def test_the_annual_report(side, client, django_capture_on_commit_callbacks):
     manager = side.users["manager"]
     done = ActionFactory(outcome=side.outcome, reference="1.2", lead_agency=side.lead_agency, status="completed")
     completed_on(done, manager, datetime(2025, 10, 1, 12, tzinfo=dt_timezone.utc))
@@ -246,9 +247,23 @@ def test_the_annual_report(side, client):
     assert "+14 (+10%)" in html
 
     client.force_login(side.users["scrutineer"])
-    response = client.get(url("annual_report_pdf", side, pk=side.strategy.pk) + query)
+    pdf_url = url("annual_report_pdf", side, pk=side.strategy.pk) + query
+    # Nothing is rendered in the request: it queues the report and shows it being prepared.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        waiting = client.get(pdf_url)
+    assert waiting.status_code == 200 and "waiting for the document service" in waiting.content.decode()
+    document = RenderedDocument.objects.get(kind="annual_report", partnership=side.partnership)
+    assert document.status == "queued" and len(callbacks) == 1 and f"document={document.pk}" in waiting.content.decode()
+    callbacks[0]()  # the worker renders it (eagerly in tests)
+    response = client.get(f"{pdf_url}&document={document.pk}")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "progress-report-2025-04-01-to-2026-03-31.pdf" in response["Content-Disposition"]
+    # Asked for again with nothing changed: the stored file at once, nothing queued or rendered.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = client.get(pdf_url)
+    assert again["Content-Type"] == "application/pdf" and callbacks == []
+    assert RenderedDocument.objects.filter(kind="annual_report").count() == 1
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     assert "Progress report, 1 April 2025 to 31 March 2026" in text
     assert "Finished 1.2" in text and "Due next year" in text
 

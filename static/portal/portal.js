@@ -16,5 +16,7 @@ initAll();
 const waiting = document.querySelector("[data-refresh-seconds]");
 if (waiting) {
   const seconds = parseInt(waiting.getAttribute("data-refresh-seconds"), 10) || 3;
-  window.setTimeout(() => window.location.reload(), seconds * 1000);
+  // data-refresh-url: the address that watches this one document (a PDF that downloads once it is ready).
+  const url = waiting.getAttribute("data-refresh-url");
+  window.setTimeout(() => (url ? window.location.replace(url) : window.location.reload()), seconds * 1000);
 }

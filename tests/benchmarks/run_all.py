@@ -33,6 +33,9 @@ def main():
     _, problems = bench_pages.run(partnerships)
     if "--no-export" not in sys.argv:
         bench_pages.export_time(partnerships[0])
+    for b in partnerships:
+        if bench_pages.reexport_time(b) >= 0.1:
+            problems.append(f"an unchanged re-export at {b.size} actions takes 100 ms or more")
     api = bench_api.run(setup_django.ROOT, partnerships)
     bare = api["bare"][0] or float("nan")
     progress = api[f"progress ({SIZES[-1]} actions)"][0] / bare

@@ -24,7 +24,7 @@ from actionplan.services import action_create, action_update_progress, progress_
 from audits.models import Audit
 from audits.services import audit_create, case_create, finding_create
 from exports.models import PartnershipBranding
-from exports.services import branding_update, challenge_raise, challenge_respond, export_request
+from exports.services import branding_update, challenge_raise, challenge_respond, export_render, export_request
 from impact.models import LocalDataPeriod, MeasureDataPoint
 from impact.services import breakdown_record, data_point_record, figure_record, period_create
 from partnerships.audit import record
@@ -318,6 +318,9 @@ class Command(BaseCommand):
     def _load_scrutiny(self, demo, scrutiny):
         """An export of the draft with one challenge from the scrutineer and the manager's response."""
         export, _ = export_request(strategy=demo.strategy, actor=demo.manager)
+        # A request leaves the render to the worker; the loader renders the demo's export itself, as the worker
+        # would, so the challenge can point at one of its sections.
+        export = export_render(export_id=export.pk)
         challenge = scrutiny["challenge"]
         section_key = next((s["key"] for s in export.content_snapshot["sections"] if s["title"] == challenge["section"]), "")
         raised = challenge_raise(export=export, actor=demo.users[challenge["by"]], section_key=section_key,
