@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import access
 from .audit import record
-from .models import Agency, Invitation, Membership, Partnership, Role
+from .models import Agency, ApiToken, Invitation, Membership, Partnership, Role
 from .records import save_new, update_recorded
 from .secret_links import new_token, token_hash
 from .sessions import end_sessions_of, revoke_tokens_of
@@ -187,7 +187,7 @@ def invitation_create(*, partnership, actor, email, role, agency=None, link_for,
 
 
 def _open_invitation(invitation):
-    current = Invitation.objects.select_for_update().select_related("partnership", "agency").get(pk=invitation.pk)
+    current = Invitation.objects.select_for_update(of=("self",)).select_related("partnership", "agency").get(pk=invitation.pk)
     if current.accepted_at:
         raise ValidationError("This invitation has already been accepted.")
     if current.withdrawn_at:
@@ -336,7 +336,7 @@ def _check_not_last_manager(membership, field):
 def membership_change(*, membership, actor, role, agency=None):
     """Change a person's role or agency in the partnership. The last business manager cannot be demoted."""
     partnership = Partnership.objects.select_for_update().get(pk=membership.partnership_id)
-    current = Membership.objects.select_for_update().select_related("user", "agency").get(pk=membership.pk)
+    current = Membership.objects.select_for_update(of=("self",)).select_related("user", "agency").get(pk=membership.pk)
     if not current.is_active:
         raise ValidationError("This person has been deactivated. Invite them again to give them access.")
     _check_role_and_agency(partnership=partnership, role=role, agency=agency, actor=actor,
@@ -358,15 +358,17 @@ def membership_deactivate(*, membership, actor):
     """End a person's membership: their sessions end, their API tokens are revoked, and the open actions
     naming them as lead are flagged for a new lead contact. The last business manager cannot be removed."""
     Partnership.objects.select_for_update().get(pk=membership.partnership_id)
-    current = Membership.objects.select_for_update().select_related("user", "partnership", "agency").get(
+    current = Membership.objects.select_for_update(of=("self",)).select_related("user", "partnership", "agency").get(
         pk=membership.pk)
     if not current.is_active:
         raise ValidationError("This person has already been deactivated.")
     _check_not_last_manager(current, "__all__")
+    # Counted first: ending a membership already revokes the person's tokens (partnerships.signals).
+    tokens = ApiToken.objects.filter(user=current.user).count()
     update_recorded(current, actor=actor, verb="membership.deactivated", fields={"is_active": False},
                     partnership=current.partnership, summary=f"Deactivated {current.user.email}")
     ended = end_sessions_of(current.user)
-    revoked = revoke_tokens_of(current.user)
+    revoked = max(tokens, revoke_tokens_of(current.user))
     responses = membership_deactivated.send(sender=Membership, membership=current, actor=actor)
     flagged = sum(result or 0 for _, result in responses)
     record(actor=actor, verb="membership.access_ended", obj=current, partnership=current.partnership,

@@ -20,6 +20,15 @@ def broker_reachable(url, timeout=0.5):
         return False
 
 
+def _registered(name):
+    """The task registered under `name`, importing the apps' task modules first if no worker has."""
+    from celery import current_app
+
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()  # runs autodiscover_tasks: every app's tasks.py
+    return current_app.tasks[name]
+
+
 def enqueue(task, *args, in_process_if_unreachable=True):
     """Queue `task(*args)`; if the broker cannot be reached, run it here and now instead.
 
@@ -30,9 +39,7 @@ def enqueue(task, *args, in_process_if_unreachable=True):
     `task` is a task or its registered name: services name their tasks, so that the task modules, which call
     the services, are the only ones to import the other (no import cycle)."""
     if isinstance(task, str):
-        from celery import current_app
-
-        task = current_app.tasks[task]
+        task = _registered(task)
     app = task.app
     if app.conf.task_always_eager:
         return task.apply_async(args=args)

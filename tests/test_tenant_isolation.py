@@ -63,6 +63,9 @@ def test_no_page_or_api_list_shows_the_other_partnerships_records(world, client,
             continue
         kwargs = kwargs_for(world.own)
         base = reverse(name, kwargs=kwargs)
+        # The API docs page holds no records; it passes its query on to the schema's address, probe text included.
+        if name == "api-docs":
+            continue
         # Lists (no object id in the URL) get every probing filter; single-object pages are read once.
         for query in _filters(world.other) if "pk" not in kwargs else [""]:
             response = _get(client, api_client_for, user, name, base + query)

@@ -7,8 +7,11 @@ from actionplan.models import Action, ActionStatus
 from actionplan.tests.factories import ActionFactory
 from strategy.models import IntendedOutcome, StrategicAim
 
+# Controls that change the strategy or the plan. Commenting on an action is open to whoever can read it,
+# scrutineers included, so its form is not one of them.
 EDIT_CONTROLS = (
-    "main form[method=post], main a[href*='/edit/'], main a[href*='/new/'], main a[href*='/update/']"
+    "main form[method=post]:not([action$='/comments/']), main a[href*='/edit/'], main a[href*='/new/'], "
+    "main a[href*='/update/']"
 )
 
 
