@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from partnerships.models import DocumentStatus, Partnership
+from partnerships.models import BackgroundDocument, DocumentStatus, Partnership
 from strategy.models import Strategy, StrategyStatus
 
 # The same four states as every document the portal renders in the background.
@@ -15,7 +15,7 @@ def export_upload_to(instance, filename):
     return f"exports/{instance.strategy.partnership_id}/{instance.fingerprint or 'pending'}-{instance.pk}.pdf"
 
 
-class StrategyExport(models.Model):
+class StrategyExport(BackgroundDocument, models.Model):
     """One rendering of a strategy into its published document, kept as it was."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="exports")
@@ -50,25 +50,6 @@ class StrategyExport(models.Model):
     def filename(self):
         slug = self.strategy.partnership.slug
         return f"{slug}-strategy-{self.strategy.period_label}-v{self.version_label}.pdf".replace("–", "-")
-
-    @property
-    def in_progress(self):
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RENDERING)
-
-    def is_stalled(self, now=None):
-        """Queued or rendering for longer than a render can take: the worker died or the task was lost."""
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        if not self.in_progress:
-            return False
-        since = self.started_at or self.requested_at
-        limit = timedelta(seconds=getattr(settings, "EXPORT_STALLED_AFTER_SECONDS", 600))
-        return since is not None and (now or timezone.now()) - since > limit
-
-    def is_retryable(self, now=None):
-        return self.status == ExportStatus.FAILED or self.is_stalled(now)
 
 
 # --- The published document: branding, content snapshots, scrutiny -------------------------------

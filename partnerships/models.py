@@ -467,7 +467,29 @@ def rendered_document_upload_to(instance, filename):
     return f"documents/{instance.partnership_id}/{instance.kind}-{instance.fingerprint or 'pending'}-{instance.pk}.pdf"
 
 
-class RenderedDocument(models.Model):
+class BackgroundDocument:
+    """The state of a document rendered in the background (its `status`, `requested_at` and `started_at`):
+    the strategy's exports and the annual reports alike."""
+
+    @property
+    def in_progress(self):
+        return self.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
+
+    def is_stalled(self, now=None):
+        """Queued or rendering for longer than a render can take: the worker died or the task was lost."""
+        from datetime import timedelta
+
+        if not self.in_progress:
+            return False
+        since = self.started_at or self.requested_at
+        limit = timedelta(seconds=getattr(settings, "EXPORT_STALLED_AFTER_SECONDS", 600))
+        return since is not None and (now or timezone.now()) - since > limit
+
+    def is_retryable(self, now=None):
+        return self.status == DocumentStatus.FAILED or self.is_stalled(now)
+
+
+class RenderedDocument(BackgroundDocument, models.Model):
     """A PDF the portal renders in the background and keeps, reused while what it shows is unchanged (the
     annual progress report; the strategy's own document keeps its exports in exports.StrategyExport).
 
@@ -502,18 +524,4 @@ class RenderedDocument(models.Model):
     def audit_partnership(self):
         return self.partnership
 
-    @property
-    def in_progress(self):
-        return self.status in (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
 
-    def is_stalled(self, now=None):
-        from datetime import timedelta
-
-        if not self.in_progress:
-            return False
-        since = self.started_at or self.requested_at
-        limit = timedelta(seconds=getattr(settings, "EXPORT_STALLED_AFTER_SECONDS", 600))
-        return since is not None and (now or timezone.now()) - since > limit
-
-    def is_retryable(self, now=None):
-        return self.status == DocumentStatus.FAILED or self.is_stalled(now)
