@@ -158,7 +158,11 @@ def test_an_export_whose_worker_is_killed_mid_render_is_handed_out_again_and_fin
     either the pool process alone (as the kernel's out-of-memory killer would), after which the worker puts
     the unacknowledged message back on the queue at once; or the whole worker, whose message stays
     unacknowledged in Redis until a new worker finds it older than the visibility timeout (2 s here) and
-    hands it out again. Either way the export ends DONE with one PDF, rendered to completion once."""
+    hands it out again. Either way the export ends DONE with one PDF, rendered to completion once.
+
+    With a visibility timeout that short, a render that takes longer than it is handed out yet again while it
+    runs (Redis cannot tell a slow consumer from a dead one). That extra delivery must find the export DONE
+    and render nothing, so the test allows it and asserts that no third render happened."""
     _require_real_services()
     import redis
 
@@ -222,7 +226,9 @@ def test_an_export_whose_worker_is_killed_mid_render_is_handed_out_again_and_fin
             _stop_worker(worker)
         _forget(key)
 
-    assert deliveries == ["first", "redelivered"] and renders == 2, logs()
+    assert deliveries[:2] == ["first", "redelivered"], logs()
+    assert set(deliveries[2:]) <= {"redelivered"} and (killed == "whole worker" or len(deliveries) == 2), logs()
+    assert renders == 2, logs()  # the held render that was killed and the one that finished
     if killed == "pool process":
         assert len(workers) == 1 and "WorkerLostError" in logs(tail=None)
     assert export.status == ExportStatus.DONE and export.error == "" and export.page_count >= 3
