@@ -474,6 +474,8 @@ def _send_once(*, partnership, recipient, kind, week_start, action_count, subjec
 
 
 def _link_context(membership):
+    if not update_link_allowed(membership):
+        return {}
     link, token = update_link_issue(membership=membership)
     return {"link_token": token, "link_expires": link.expires_at}
 
@@ -623,15 +625,16 @@ def meeting_delete(*, meeting, actor):
     meeting.delete()
 
 
-def send_update_request_email(*, recipient, partnership, actions, request):
-    """The one email asking a person for updates of their agency's actions (the notifications centre will
-    send it in future)."""
+def send_update_request_email(*, recipient, partnership, actions, request, link=None):
+    """The one email asking a person for updates of their agency's actions. `link` is the (link, token) of
+    their personal update link, when they may have one. The request is also in their notifications list."""
     from .selectors import round_of
 
     context = {
         "user": recipient, "partnership": partnership, "actions": actions, "request": request,
         "round": round_of(request.meeting) if request.meeting_id else None,
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+        "link_token": link[1] if link else "", "link_expires": link[0].expires_at if link else None,
     }
     body = render_to_string("actionplan/email/update_request.txt", context)
     count = len(actions)
@@ -642,8 +645,9 @@ def send_update_request_email(*, recipient, partnership, actions, request):
 @transaction.atomic
 def update_request_send(*, partnership, actions, actor, meeting=None, message="", day=None):
     """Ask the lead agencies of `actions` for an update: each of their active steering group members gets
-    one email for the whole batch, and nobody gets more than one such email a day. The request is recorded
-    on each action and in the audit trail. Returns the request."""
+    one email for the whole batch, with their personal update link, and nobody gets more than one such
+    email a day. Each of them also finds the request in their notifications list (emailed or not). The
+    request is recorded on each action and in the audit trail. Returns the request."""
     from partnerships.models import Membership, Role
 
     from .models import UpdateRequest, UpdateRequestAction, UpdateRequestRecipient
@@ -666,19 +670,27 @@ def update_request_send(*, partnership, actions, actor, meeting=None, message=""
     members = Membership.objects.filter(
         partnership=partnership, is_active=True, user__is_active=True, role=Role.STEERING_MEMBER,
         agency_id__in=list(by_agency),
-    ).select_related("user").order_by("user_id")
+    ).select_related("user", "partnership").order_by("user_id")
     per_user = {}
     for m in members:
-        per_user.setdefault(m.user.pk, (m.user, []))[1].extend(by_agency[m.agency_id])
+        per_user.setdefault(m.user.pk, (m, []))[1].extend(by_agency[m.agency_id])
     already = set(UpdateRequestRecipient.objects.filter(
         partnership=partnership, user_id__in=list(per_user), emailed_on=day).values_list("user_id", flat=True))
     emailed = []
-    for user_id, (user, user_actions) in per_user.items():
+    my_actions = reverse("my_actions", kwargs={"slug": partnership.slug})
+    for user_id, (membership, user_actions) in per_user.items():
+        user = membership.user
         send_today = user_id not in already
         UpdateRequestRecipient.objects.create(request=request, user=user, partnership=partnership,
                                               emailed_on=day if send_today else None)
+        count = len(user_actions)
+        notify(user=user, partnership=partnership, kind=NotificationKind.UPDATE_REQUESTED,
+               subject=f"Please update {count} action{'s' if count != 1 else ''}",
+               body="\n".join([request.message, *(f"{a.reference} {a.text[:120]}" for a in user_actions)]).strip(),
+               url=my_actions, emailed_by_caller=True)
         if send_today:
-            emailed.append((user, user_actions))
+            link = update_link_issue(membership=membership, actor=actor) if update_link_allowed(membership) else None
+            emailed.append((user, user_actions, link))
     for action in actions:
         record(actor=actor, verb="action.update_requested", obj=action, partnership=partnership,
                summary=f"{action.reference}: update requested")
@@ -687,8 +699,9 @@ def update_request_send(*, partnership, actions, actor, meeting=None, message=""
            changes={"actions": [a.reference for a in actions]})
 
     def send():
-        for user, user_actions in emailed:
-            send_update_request_email(recipient=user, partnership=partnership, actions=user_actions, request=request)
+        for user, user_actions, link in emailed:
+            send_update_request_email(recipient=user, partnership=partnership, actions=user_actions, request=request,
+                                      link=link)
 
     # The emails go once the request is saved, never for a request that was rolled back.
     transaction.on_commit(send)
@@ -790,7 +803,6 @@ def update_link_membership(token):
     """The link and the membership it acts for, checked now against that membership as it is today: active,
     a steering group member with an agency, and not someone the partnership requires to sign in with
     two-step verification (nor anyone who chose it). Raises LinkRefused otherwise."""
-    from partnerships import two_factor
     from partnerships.secret_links import token_hash
 
     link = UpdateLink.objects.select_related(
@@ -803,10 +815,23 @@ def update_link_membership(token):
     membership = link.membership
     if not (membership.is_active and membership.user.is_active and membership.agency_id):
         raise LinkRefused("This link no longer opens anything.")
-    required = membership.partnership.require_two_factor and membership.role in two_factor.REQUIRED_ROLES
-    if required or two_factor.is_enabled(membership.user):
+    if _signs_in_with_two_factor(membership):
         raise LinkRefused("Your account signs in with two-step verification.", sign_in=True)
     return link, membership
+
+
+def _signs_in_with_two_factor(membership):
+    from partnerships import two_factor
+
+    required = membership.partnership.require_two_factor and membership.role in two_factor.REQUIRED_ROLES
+    return required or two_factor.is_enabled(membership.user)
+
+
+def update_link_allowed(membership):
+    """Whether a personal update link would open anything for this membership today: the rule the link is
+    checked against when used, so no email carries a link that can only be refused."""
+    return bool(membership.is_active and membership.user.is_active and membership.agency_id
+                and not _signs_in_with_two_factor(membership))
 
 
 def update_link_used(*, link, action):

@@ -59,22 +59,25 @@ def _check_url(url):
 
 
 @transaction.atomic
-def notify(*, user, partnership, kind, subject, body="", url=""):
+def notify(*, user, partnership, kind, subject, body="", url="", emailed_by_caller=False):
     """Tell `user` about something in `partnership`. Nobody outside the partnership is told anything:
-    returns None for a person with no active membership of it. Otherwise the new Notification."""
+    returns None for a person with no active membership of it. Otherwise the new Notification.
+
+    `emailed_by_caller`: the caller sends an email of its own for this (or, by a rule of its own, none), so
+    the notification is listed in the portal but never emailed again, alone or in a digest."""
     if kind not in NotificationKind.values:
         raise ValidationError({"kind": f"Unknown notification kind {kind!r}."})
     _check_url(url)
     if not Membership.objects.filter(user=user, partnership=partnership, is_active=True).exists():
         return None
     notification = Notification(user=user, partnership=partnership, kind=kind, subject=subject[:200],
-                                body=body, url=url)
+                                body=body, url=url, emailed_at=timezone.now() if emailed_by_caller else None)
     notification.full_clean()
     notification.save()
     record(actor=None, verb="notification.created", obj=notification, partnership=partnership,
            summary=f"{notification.get_kind_display()} for {user}")
     _forget_unread(user)
-    if delivery_for(user, partnership) == NotificationDelivery.IMMEDIATE:
+    if not emailed_by_caller and delivery_for(user, partnership) == NotificationDelivery.IMMEDIATE:
         transaction.on_commit(lambda: enqueue("partnerships.tasks.send_notification_email", notification.pk))
     return notification
 

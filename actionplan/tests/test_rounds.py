@@ -6,8 +6,10 @@ import io
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actionplan import selectors, services
 from actionplan.models import (
@@ -19,7 +21,8 @@ from actionplan.models import (
     UpdateRequestRecipient,
 )
 from actionplan.tests.factories import ActionFactory
-from partnerships.models import AuditEvent, Role
+from partnerships.models import AuditEvent, Notification, NotificationKind, Role
+from partnerships.notifications import notifications_send_digest
 from partnerships.tests.factories import MembershipFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -197,12 +200,21 @@ def test_a_request_emails_each_lead_once_per_batch_and_once_a_day(world, mailbox
     assert lead.subject == "Ashvale Safeguarding Children Partnership: please update 2 actions"
     assert "1.1 " in lead.body and "1.2 " in lead.body and "1.3 " not in lead.body
     assert "For the March board." in lead.body
-    assert f"https://portal.example.org/p/ashvale/actions/{more.pk}/update/" in lead.body
+    # Each link is the member's personal update link: it opens the update page without signing in.
+    link = next(line.split("Update it: ")[1] for line in lead.body.splitlines() if f"/actions/{more.pk}/" in line)
+    assert link.startswith("https://portal.example.org/update/") and "The links above are yours alone" in lead.body
+    assert Client().get(link.removeprefix("https://portal.example.org")).status_code == 200
     assert f"steering group meeting on {current.date:%-d %B %Y}" in lead.body
     assert sorted(UpdateRequestAction.objects.filter(request=request).values_list("action__reference", flat=True)) == [
         "1.1", "1.2", "1.3"]
     assert AuditEvent.objects.filter(verb="action.update_requested").count() == 3
     assert AuditEvent.objects.get(verb="round.update_requested").summary == "3 actions, 3 people emailed"
+    assert AuditEvent.objects.filter(verb="update_link.issued").count() == 3
+    # Each of them finds the request in the portal's notifications list, already emailed: never a second email.
+    asked = Notification.objects.get(user__email="lead@ashvale.example")
+    assert (asked.kind, asked.subject, asked.url) == (
+        NotificationKind.UPDATE_REQUESTED, "Please update 2 actions", "/p/ashvale/my-actions/")
+    assert "For the March board." in asked.body and "1.2 " in asked.body and asked.emailed_at is not None
 
     # A second batch the same day is recorded on the action but emails nobody already emailed today.
     mail.outbox.clear()
@@ -210,12 +222,30 @@ def test_a_request_emails_each_lead_once_per_batch_and_once_a_day(world, mailbox
         services.update_request_send(partnership=side.partnership, actions=[side.action], actor=manager, day=TODAY)
     assert mail.outbox == []
     assert side.action.update_request_items.count() == 2
+    # Listed in the portal all the same, and never sent later by the digest either.
+    assert Notification.objects.filter(user=second_lead, kind=NotificationKind.UPDATE_REQUESTED).count() == 2
+    assert notifications_send_digest(now=timezone.now() + datetime.timedelta(days=8)) == 0 and mail.outbox == []
     assert UpdateRequestRecipient.objects.filter(user=second_lead, emailed_on__isnull=True).count() == 1
     # The next day they may be asked again.
     with django_capture_on_commit_callbacks(execute=True):
         services.update_request_send(partnership=side.partnership, actions=[side.action], actor=manager,
                                      day=TODAY + DAY)
     assert sorted(m.to[0] for m in mail.outbox) == ["deputy@ashvale.example", "lead@ashvale.example"]
+
+
+@pytest.mark.django_db
+def test_a_request_carries_no_personal_link_for_someone_who_signs_in_with_two_step_verification(
+        world, mailbox, django_capture_on_commit_callbacks):
+    side = world.own
+    lead = side.users["member_lead"]
+    TOTPDevice.objects.create(user=lead, name="phone", confirmed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_request_send(partnership=side.partnership, actions=[side.action],
+                                     actor=side.users["manager"], day=TODAY)
+    (email,) = [m for m in mail.outbox if m.to == [lead.email]]
+    assert f"https://portal.example.org/p/ashvale/actions/{side.action.pk}/update/" in email.body
+    assert "/update/" not in email.body.split("/actions/")[0] and "yours alone" not in email.body
+    assert not AuditEvent.objects.filter(verb="update_link.issued").exists()
 
 
 @pytest.mark.django_db
