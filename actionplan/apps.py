@@ -10,9 +10,10 @@ class ActionplanConfig(AppConfig):
         from partnerships.signals import membership_deactivated
 
         from .selectors import home_progress, home_round, home_unreachable
-        from .services import flag_actions_of_departed_lead
+        from .services import flag_actions_of_departed_lead, register_documents
 
         contribute("partnership_home", home_progress)
         contribute("partnership_home", home_round)
         contribute("partnership_home", home_unreachable)
+        register_documents()
         membership_deactivated.connect(flag_actions_of_departed_lead, dispatch_uid="actionplan.flag_departed_lead")

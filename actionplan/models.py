@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from partnerships.models import Agency, CoreComponent, Recommendation
+from partnerships.models import Agency, BackgroundDocument, CoreComponent, DocumentStatus, Recommendation
 from strategy.models import IntendedOutcome, Strategy
 
 
@@ -343,28 +343,25 @@ class UpdateRequestRecipient(models.Model):
         ]
 
 
-class BoardPackStatus(models.TextChoices):
-    QUEUED = "queued", "Being prepared"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
 def board_pack_upload_to(instance, filename):
     # Server-chosen name in private storage.
     return f"board-packs/{instance.meeting.partnership_id}/{instance.pk}.pdf"
 
 
-class BoardPack(models.Model):
-    """The round's progress report for its meeting, rendered as a PDF in the background and kept."""
+class BoardPack(BackgroundDocument, models.Model):
+    """The round's progress report for its meeting: a document of the background pipeline
+    (partnerships/documents.py), rendered by the worker, never in a request, and kept."""
 
     meeting = models.ForeignKey(SteeringGroupMeeting, on_delete=models.CASCADE, related_name="board_packs")
-    status = models.CharField(max_length=10, choices=BoardPackStatus.choices, default=BoardPackStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=board_pack_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

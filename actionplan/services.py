@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import access
+from partnerships import access, documents
 from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
 from partnerships.models import AuditEvent, Membership, NotificationKind
@@ -710,59 +710,47 @@ def update_request_send(*, partnership, actions, actor, meeting=None, message=""
     return request
 
 
-def board_pack_request(*, meeting, actor):
-    """Ask for the round's board pack; it is rendered in the background (in-process with no broker)."""
-    from partnerships.tasks_support import enqueue
+BOARD_PACK = "board_pack"
 
+
+def board_pack_request(*, meeting, actor):
+    """Ask for the round's board pack; the worker renders it (with the broker down it waits, queued, and is
+    sent again; it is never rendered in the request)."""
     from .models import BoardPack
 
     with transaction.atomic():
         pack = BoardPack.objects.create(meeting=meeting, requested_by=actor)
-        record(actor=actor, verb="round.board_pack_requested", obj=pack, partnership=meeting.partnership,
+        record(actor=actor, verb="board_pack.requested", obj=pack, partnership=meeting.partnership,
                summary=str(pack))
-        transaction.on_commit(lambda: enqueue("actionplan.tasks.render_board_pack", pack.pk))
+        documents.queue(BOARD_PACK, pack.pk)
     return pack
+
+
+def _render_board_pack(pack):
+    """Build the pack from the round's data as it is now and render it (in the worker)."""
+    from partnerships.pdf import document_engine, render_pdf
+
+    from .selectors import board_pack_data
+
+    html = document_engine().render_to_string("actionplan/board_pack.html", board_pack_data(pack.meeting))
+    pdf_bytes, pages = render_pdf(html)
+    return documents.Rendered(pdf_bytes, pages)
 
 
 def board_pack_render(*, pack_id):
-    """Render a board pack from its round's data. Idempotent: a finished pack is left alone."""
-    from django.core.files.base import ContentFile
+    """Render a board pack now. Idempotent: a finished pack is left alone."""
+    return documents.render_stored(BOARD_PACK, pack_id)
 
-    from partnerships.pdf import document_engine, render_pdf
 
-    from .models import BoardPack, BoardPackStatus
-    from .selectors import board_pack_data
+def register_documents():
+    """Called from ActionplanConfig.ready(): the board pack joins the background pipeline."""
+    from .models import BoardPack
 
-    pack = BoardPack.objects.select_related("meeting__partnership").get(pk=pack_id)
-    if pack.status == BoardPackStatus.DONE:
-        return pack
-    try:
-        data = board_pack_data(pack.meeting)
-        html = document_engine().render_to_string("actionplan/board_pack.html", data)
-        pdf_bytes, pages = render_pdf(html)
-    except Exception as exc:  # recorded on the pack, which can be asked for again
-        import logging
-
-        logging.getLogger(__name__).exception("Board pack %s failed", pack_id)
-        with transaction.atomic():
-            BoardPack.objects.filter(pk=pack.pk).exclude(status=BoardPackStatus.DONE).update(
-                status=BoardPackStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now())
-            record(actor=None, verb="round.board_pack_failed", obj=pack, partnership=pack.meeting.partnership)
-        pack.refresh_from_db()
-        return pack
-    with transaction.atomic():
-        pack = BoardPack.objects.select_for_update().select_related("meeting__partnership").get(pk=pack_id)
-        if pack.status == BoardPackStatus.DONE:
-            return pack
-        name = pack.file.field.generate_filename(pack, f"{pack.pk}.pdf")
-        if pack.file.storage.exists(name):
-            pack.file.storage.delete(name)
-        pack.file.save(f"{pack.pk}.pdf", ContentFile(pdf_bytes), save=False)
-        pack.page_count, pack.status, pack.finished_at, pack.error = pages, BoardPackStatus.DONE, timezone.now(), ""
-        pack.save(update_fields=["file", "page_count", "status", "finished_at", "error"])
-        record(actor=None, verb="round.board_pack_rendered", obj=pack, partnership=pack.meeting.partnership,
-               summary=f"{pages} pages")
-    return pack
+    documents.register(documents.DocumentKind(
+        name=BOARD_PACK, model=BoardPack, render=_render_board_pack, verb="board_pack",
+        partnership_of=lambda pack: pack.meeting.partnership,
+        queryset=lambda: BoardPack.objects.select_related("meeting__partnership"),
+    ))
 
 
 @transaction.atomic
@@ -770,7 +758,7 @@ def board_pack_record_download(*, pack, actor):
     """Log a download of the board pack as a read in the audit trail."""
     from partnerships.models import AuditEvent
 
-    record(actor=actor, verb="round.board_pack_downloaded", obj=pack, partnership=pack.meeting.partnership,
+    record(actor=actor, verb="board_pack.downloaded", obj=pack, partnership=pack.meeting.partnership,
            kind=AuditEvent.Kind.READ)
 # -- Personal update links ----------------------------------------------------------------------
 

@@ -30,12 +30,3 @@ def send_weekly_reminders(day=None):
 
     day = _day(day)
     return {"day": day.isoformat(), "sent": reminders_send(day=day)}
-
-
-@shared_task(acks_late=True, ignore_result=False)
-def render_board_pack(pack_id):
-    """Render one board pack; safe to run again for the same id."""
-    from .services import board_pack_render
-
-    pack = board_pack_render(pack_id=pack_id)
-    return {"pack_id": pack.pk, "status": pack.status, "page_count": pack.page_count}

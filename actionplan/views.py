@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplan.selectors import visible_actions
-from partnerships import access
+from partnerships import access, documents
 from partnerships.contributions import gather
 from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
 from partnerships.forms import apply_validation_error
-from partnerships.models import Agency, Role
+from partnerships.models import Agency, DocumentStatus, Role
 from strategy.selectors import visible_strategies
 
 from . import selectors, services, transfer
@@ -36,7 +36,6 @@ from .models import (
     CLOSED_STATUSES,
     ActionStatus,
     ActionUpdateFile,
-    BoardPackStatus,
     CompletionDateChange,
     reference_sort_key,
 )
@@ -649,13 +648,15 @@ def round_detail(request, pk):
     strategy_id = selectors.live_strategy_id(request.partnership.pk)
     can_packs = access.can(request.membership, access.BOARD_PACK_VIEW, meeting)
     packs = list(meeting.board_packs.all()[:5]) if can_packs else []
+    for pack in packs:
+        documents.nudge(services.BOARD_PACK, pack)  # sent again if its message was lost
     return render(request, "actionplan/rounds/detail.html", {
         "meeting": meeting, "round": rnd, "state": rnd.state(timezone.localdate()),
         "progress": selectors.round_progress(request.membership, rnd, strategy_id),
         "own_agency_only": request.membership.role == Role.STEERING_MEMBER,
         "can_manage": access.can(request.membership, access.ROUND_MANAGE, meeting),
         "packs": packs, "can_packs": can_packs,
-        "refresh": any(p.status == BoardPackStatus.QUEUED for p in packs),
+        "refresh": any(p.in_progress and not p.is_stalled() for p in packs),
     })
 
 
@@ -716,7 +717,7 @@ def board_pack_download(request, pk):
         "meeting__partnership")
     pack = access.get_visible_or_404(packs, pk=pk)
     access.require(request.membership, access.BOARD_PACK_VIEW, pack.meeting)
-    if pack.status != BoardPackStatus.DONE or not pack.file:
+    if pack.status != DocumentStatus.DONE or not pack.file:
         raise Http404("This board pack is not ready.")
     services.board_pack_record_download(pack=pack, actor=request.user)
     return FileResponse(pack.file.open("rb"), as_attachment=True, filename=pack.filename,

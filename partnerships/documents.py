@@ -82,7 +82,7 @@ def kind(name):
 # Audit verbs of the document pipeline itself, and of reads: they change nothing a document shows.
 # Recorded events that change nothing a document shows: the pipeline's own, and notifications and personal
 # links, which a finished export or a weekly reminder records.
-PIPELINE_VERB_PREFIXES = ("export.", "document.", "challenge.", "notification.", "update_link.")
+PIPELINE_VERB_PREFIXES = ("export.", "document.", "board_pack.", "challenge.", "notification.", "update_link.")
 
 
 def last_change_id(partnership_id):

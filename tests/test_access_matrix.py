@@ -224,12 +224,13 @@ def meeting_of(side):
 
     from django.core.files.base import ContentFile
 
-    from actionplan.models import BoardPack, BoardPackStatus, SteeringGroupMeeting
+    from actionplan.models import BoardPack, SteeringGroupMeeting
+    from partnerships.models import DocumentStatus
 
     if not hasattr(side, "meeting"):
         side.meeting = SteeringGroupMeeting.objects.create(partnership=side.partnership,
                                                            date=datetime.date(2027, 3, 10))
-        side.board_pack = BoardPack.objects.create(meeting=side.meeting, status=BoardPackStatus.DONE, page_count=1)
+        side.board_pack = BoardPack.objects.create(meeting=side.meeting, status=DocumentStatus.DONE, page_count=1)
         side.board_pack.file.save("pack.pdf", ContentFile(b"%PDF-1.7 matrix"), save=True)
     return side
 

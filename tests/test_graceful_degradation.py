@@ -135,3 +135,34 @@ def test_a_failed_export_can_be_asked_for_again(world, monkeypatch, django_captu
         again, created = services.export_request(strategy=world.own.strategy, actor=world.own.users["manager"])
     again.refresh_from_db()
     assert created and again.status == ExportStatus.DONE
+
+
+def test_a_board_pack_asked_for_with_the_broker_down_waits_and_is_rendered_once_it_is_back(
+        world, client, django_capture_on_commit_callbacks):
+    """The board pack used to be rendered in the request when the broker was down; it is a document of the
+    pipeline now, like the strategy's export and the annual report."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from actionplan import services as actionplan_services
+    from actionplan.models import BoardPack
+    from partnerships import documents
+    from partnerships.models import DocumentStatus
+
+    side = world.own
+    meeting = actionplan_services.meeting_create(partnership=side.partnership, date=date(2027, 3, 10),
+                                                 actor=side.users["manager"])
+    client.force_login(side.users["manager"])
+    round_page = reverse("round_detail", kwargs={"slug": side.slug, "pk": meeting.pk})
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("board_pack_create", kwargs={"slug": side.slug, "pk": meeting.pk})).status_code == 302
+        page = client.get(round_page).content.decode()
+    pack = BoardPack.objects.get(meeting=meeting)
+    assert pack.status == DocumentStatus.QUEUED and not pack.file and pack.page_count is None
+    assert "being prepared" in page and "data-refresh-seconds" in page
+    # The broker is back (tasks run eagerly here): the beat task sends it again, and the worker renders it.
+    assert documents.requeue_waiting(now=timezone.now() + timedelta(minutes=5))[actionplan_services.BOARD_PACK] == 1
+    pack.refresh_from_db()
+    assert pack.status == DocumentStatus.DONE and pack.page_count >= 1
+    assert "Download the board pack" in client.get(round_page).content.decode()

@@ -14,14 +14,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actionplan import selectors, services
 from actionplan.models import (
     BoardPack,
-    BoardPackStatus,
     RoundSettings,
     SteeringGroupMeeting,
     UpdateRequestAction,
     UpdateRequestRecipient,
 )
 from actionplan.tests.factories import ActionFactory
-from partnerships.models import AuditEvent, Notification, NotificationKind, Role
+from partnerships.models import AuditEvent, DocumentStatus, Notification, NotificationKind, Role
 from partnerships.notifications import notifications_send_digest
 from partnerships.tests.factories import MembershipFactory, UserFactory
 
@@ -320,7 +319,7 @@ def test_the_board_pack_is_a_tagged_pdf_of_the_rounds_data(open_round, client, d
         response = client.post(reverse("board_pack_create", kwargs={"slug": side.slug, "pk": current.pk}))
     assert response.status_code == 302
     pack = BoardPack.objects.get(meeting=current)
-    assert pack.status == BoardPackStatus.DONE and pack.page_count >= 1
+    assert pack.status == DocumentStatus.DONE and pack.page_count >= 1
     page = client.get(reverse("round_detail", kwargs={"slug": side.slug, "pk": current.pk})).content.decode()
     assert "Download the board pack" in page and "data-refresh-seconds" not in page
     download = client.get(reverse("board_pack_download", kwargs={"slug": side.slug, "pk": pack.pk}))
@@ -336,7 +335,7 @@ def test_the_board_pack_is_a_tagged_pdf_of_the_rounds_data(open_round, client, d
     assert "Not started to On track; 0% to 30%" in text
     assert f"1.3 {overdue.text}" in text  # overdue
     assert "Ashvale Council: 2 not updated" in text  # who has not updated
-    assert AuditEvent.objects.filter(verb="round.board_pack_downloaded", actor=side.users["manager"]).exists()
+    assert AuditEvent.objects.filter(verb="board_pack.downloaded", actor=side.users["manager"]).exists()
 
 
 @pytest.mark.django_db
@@ -349,7 +348,7 @@ def test_rendering_a_pack_again_changes_nothing(open_round):
     services.board_pack_render(pack_id=pack.pk)
     pack.refresh_from_db()
     assert pack.file.name == name
-    assert AuditEvent.objects.filter(verb="round.board_pack_rendered").count() == 1
+    assert AuditEvent.objects.filter(verb="board_pack.rendered").count() == 1
 
 
 # --- The home page ------------------------------------------------------------------------------------------------
