@@ -13,6 +13,7 @@ from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
 from partnerships.forms import apply_validation_error
 from partnerships.models import Agency, DocumentStatus, Role
+from partnerships.secret_links import private_page
 from strategy.selectors import visible_strategies
 
 from . import selectors, services, transfer
@@ -278,21 +279,11 @@ def action_update(request, pk):
     )
 
 
-def _private(response):
-    """A page reached by a personal link: never cached, never indexed, its address never sent to another site.
-    ("same-origin", not "no-referrer": with no referrer at all browsers send "Origin: null" with the form,
-    which the CSRF check rightly refuses.)"""
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _link_or_refusal(request, token):
     try:
         return services.update_link_membership(token), None
     except services.LinkRefused as refused:
-        return None, _private(render(request, "actionplan/update_link_refused.html",
+        return None, private_page(render(request, "actionplan/update_link_refused.html",
                                      {"message": str(refused), "sign_in": refused.sign_in}, status=404))
 
 
@@ -317,7 +308,7 @@ def update_link(request, token):
         return refusal
     link, membership = found
     actions = selectors.actions_to_update(membership)
-    return _private(render(request, "actionplan/update_link.html", {
+    return private_page(render(request, "actionplan/update_link.html", {
         "token": token, "actions": actions, "holder": membership, "link_partnership": membership.partnership,
     }))
 
@@ -343,7 +334,7 @@ def update_link_action(request, token, pk):
                 if following is not None:
                     return redirect("update_link_action", token=token, pk=following.pk)
             return redirect("update_link", token=token)
-    return _private(render(
+    return private_page(render(
         request,
         "actionplan/action_update.html",
         {"form": form, "action": conflict or action, "strategy": action.strategy, "conflict": conflict,

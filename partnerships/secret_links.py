@@ -16,3 +16,13 @@ def new_token():
 def token_hash(token):
     """The stored form of a token."""
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
+
+
+def private_page(response):
+    """A page reached by a personal link (an update link, an outside reviewer's link): never cached, never
+    indexed, its address never sent to another site. "same-origin", not "no-referrer": with no referrer at all
+    browsers send "Origin: null" with the page's forms, which the CSRF check rightly refuses."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partnerships import access
 from partnerships.form_views import save_form
 from partnerships.models import SuccessCriterion
+from partnerships.secret_links import private_page
 from strategy.models import StrategyStatus
 from strategy.selectors import visible_strategies
 
@@ -231,9 +232,7 @@ def review_token(request, token):
         request, invitation, template="reviews/respond_outside.html", actor=None,
         done_url=request.path, extra={"partnership_name": invitation.round.strategy.partnership.name},
     )
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return private_page(response)
 
 
 # -- Lifecycle and versions -----------------------------------------------------------------------

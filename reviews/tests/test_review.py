@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +125,16 @@ def test_it_emails_an_outside_reviewer_a_link_and_keeps_only_its_hash(world, cli
     page = client.get(reverse("review_token", kwargs={"token": token}))
     assert page.status_code == 200
     assert "Review the draft strategy" in page.content.decode()
-    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page["Cache-Control"] and page["Referrer-Policy"] == "same-origin"
+
+    # Under that policy a browser sends the page's own origin with its forms, and the CSRF check accepts it.
+    # ("no-referrer" made Chromium send "Origin: null", refused as a forgery.)
+    browser = Client(enforce_csrf_checks=True)
+    form_page = browser.get(reverse("review_token", kwargs={"token": token}))
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.content.decode()).group(1)
+    posted = {"csrfmiddlewaretoken": csrf, "form": "comment", "c-section": "", "c-text": "Say who chairs the group."}
+    assert browser.post(form_page.request["PATH_INFO"], posted, HTTP_ORIGIN="null").status_code == 403
+    assert browser.post(form_page.request["PATH_INFO"], posted, HTTP_ORIGIN="http://testserver").status_code == 302
 
 
 def test_when_the_mail_server_refuses_nobody_is_invited(world, client, monkeypatch):
