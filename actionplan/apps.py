@@ -16,4 +16,19 @@ class ActionplanConfig(AppConfig):
         contribute("partnership_home", home_round)
         contribute("partnership_home", home_unreachable)
         register_documents()
+        _files_and_retention()
         membership_deactivated.connect(flag_actions_of_departed_lead, dispatch_uid="actionplan.flag_departed_lead")
+
+
+def _files_and_retention():
+    from partnerships import retention
+    from partnerships.uploads import delete_files_with_rows
+
+    from .models import ActionUpdateFile, BoardPack, UpdateLink
+
+    # Files go with their rows: an evidence file when its action is deleted, a board pack with its meeting.
+    delete_files_with_rows(ActionUpdateFile, "file")
+    delete_files_with_rows(BoardPack, "file")
+    retention.register("board_pack", queryset=lambda: BoardPack.objects.all(), date_field="requested_at",
+                       action=retention.delete_one_by_one)
+    retention.register("update_link", queryset=lambda: UpdateLink.objects.all(), date_field="expires_at")

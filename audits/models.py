@@ -83,6 +83,9 @@ class AuditCase(models.Model):
     agencies_involved = models.ManyToManyField(Agency, blank=True, related_name="audit_cases")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by retention (RETENTION_DAYS["audit_case"]): the reference and notes are gone; the profile, which
+    # the audit's figures count, stays.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["reference"]

@@ -125,3 +125,19 @@ def case_delete(*, case, actor):
     """Remove a case from the sample, for example one entered by mistake."""
     delete_recorded(case, actor=actor, verb="audit.case_deleted", partnership=case.audit.partnership,
                     summary=f"{case.audit.title}: case {case.reference}")
+
+
+def cases_anonymise(cases):
+    """Retention's action for audit cases past their period: blank the notes and replace the reference with
+    one that names nothing, keeping the profile the audit's figures count. Returns how many."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    count = 0
+    for case in cases.filter(anonymised_at__isnull=True).select_related("audit__partnership"):
+        case.reference, case.notes, case.anonymised_at = f"Anonymised {case.pk}", "", now
+        case.save(update_fields=["reference", "notes", "anonymised_at"])
+        record(actor=None, verb="audit.case_anonymised", obj=case, partnership=case.audit.partnership,
+               summary=f"{case.audit.title}: case anonymised after its retention period")
+        count += 1
+    return count

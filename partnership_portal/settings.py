@@ -410,6 +410,11 @@ RETENTION_DAYS = {
     "audit_event": int(os.environ.get("RETENTION_AUDIT_EVENT_DAYS", str(6 * 365))),
     "access_attempt": int(os.environ.get("RETENTION_ACCESS_ATTEMPT_DAYS", "90")),
     "audit_case": int(os.environ.get("RETENTION_AUDIT_CASE_DAYS", str(2 * 365))),
+    "notification": int(os.environ.get("RETENTION_NOTIFICATION_DAYS", "365")),
+    "invitation": int(os.environ.get("RETENTION_INVITATION_DAYS", "90")),  # counted from its expiry
+    "update_link": int(os.environ.get("RETENTION_UPDATE_LINK_DAYS", "90")),  # counted from its expiry
+    "rendered_document": int(os.environ.get("RETENTION_RENDERED_DOCUMENT_DAYS", "180")),
+    "board_pack": int(os.environ.get("RETENTION_BOARD_PACK_DAYS", str(2 * 365))),
 }
 # Monday morning digest of the week's notifications, for people who chose it over straight away.
 CELERY_BEAT_SCHEDULE["notification-digests"] = {

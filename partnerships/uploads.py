@@ -125,3 +125,19 @@ def store_upload(upload, *, folder, kinds=("pdf",), max_bytes=None):
     extension, content_type, _check = KINDS[kind]
     name = default_storage.save(f"{folder.strip('/')}/{uuid.uuid4().hex}.{extension}", upload)
     return name, kind, content_type
+
+
+def delete_files_with_rows(model, *field_names):
+    """When a row of `model` is deleted (alone, by a cascade or by retention), its stored files go too, once
+    the deletion is committed; a rolled-back deletion keeps them. Called from the owning app's `ready()`."""
+    from django.db import transaction
+    from django.db.models.signals import post_delete
+
+    def remove(sender, instance, **kwargs):
+        for name in field_names:
+            stored = getattr(instance, name)
+            if stored and stored.name:
+                storage, path = stored.storage, stored.name
+                transaction.on_commit(lambda storage=storage, path=path: storage.delete(path))
+
+    post_delete.connect(remove, sender=model, weak=False, dispatch_uid=f"files-{model._meta.label}")
