@@ -39,3 +39,21 @@ def render_board_pack(pack_id):
 
     pack = board_pack_render(pack_id=pack_id)
     return {"pack_id": pack.pk, "status": pack.status, "page_count": pack.page_count}
+
+
+@shared_task(name="actionplan.plan_import", acks_late=True)
+def run_plan_import(job_id):
+    """Check and apply one spreadsheet import, every row or none; safe to run again for the same id."""
+    from .services import plan_import_run
+
+    job = plan_import_run(job_id=job_id)
+    return {"job_id": job.pk, "status": job.status, "rows_checked": job.rows_checked, "errors": len(job.errors)}
+
+
+@shared_task(name="actionplan.requeue_plan_imports", acks_late=True)
+def requeue_plan_imports():
+    """Every minute (CELERY_BEAT_SCHEDULE): send again the imports still waiting after the broker was down, and
+    those whose worker died."""
+    from .services import plan_imports_requeue_waiting
+
+    return {"sent": plan_imports_requeue_waiting()}
