@@ -590,7 +590,7 @@ def plan_import(request, pk):
     return render(
         request,
         "actionplan/plan_import.html",
-        {"form": form, "strategy": strategy, "report": report},
+        {"form": form, "strategy": strategy, "report": report, "background_rows": settings.IMPORT_BACKGROUND_ROWS},
     )
 
 

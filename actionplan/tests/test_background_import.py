@@ -103,6 +103,11 @@ class TestBackgroundImport:
         assert "Imported 25 rows: 25 actions added, 0 changed, 0 unchanged." in page.content.decode()
         assert "import-progress.js" not in page.content.decode()  # nothing left to watch
 
+    def test_the_import_page_says_when_a_file_goes_to_the_background(self, client, world, background):
+        client.force_login(world.own.users["manager"])
+        html = client.get(import_url(world.own)).content.decode()
+        assert "A file of more than 10 rows is checked and applied in the background instead" in html
+
     def test_a_short_file_is_still_checked_in_the_request_and_previewed(self, client, world, background):
         response = upload(client, world.own, plan_csv(world.own, 10))
         assert response.status_code == 200 and len(response.context["report"]["rows"]) == 10
