@@ -5,6 +5,12 @@ Runs in-process on a throw-away test database (SQLite by default; set DATABASE_U
 what the request and the worker call; the upload is kept in a temporary folder.
 
     .venv/bin/python tests/benchmarks/bench_plan_import.py [--rows 5000] [--xlsx]
+
+Measured on SQLite on a 2-core machine shared with other work (load average 10): 5,000 rows as CSV (624 KB),
+read under the limits in the request in 0.6 s (a workbook of the same rows about 3.4 s); the worker checked
+and applied them in 885 s, 177 ms a row for both passes, with the process's peak memory 8 MB above where it
+started. Nearly all of the worker's time is action_create's own validation, the same per row as an import of
+a few rows (model constraints checked one query each).
 """
 import argparse
 import csv
