@@ -1,5 +1,6 @@
 """The action plan: actions under intended outcomes, and their timeline of updates."""
 import re
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -461,3 +462,62 @@ class UpdateLink(models.Model):
 
     def __str__(self):
         return f"Update link for {self.membership} until {self.expires_at:%d %b %Y}"
+
+
+class PlanImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking rows"
+    APPLYING = "applying", "Applying the changes"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+def plan_import_upload_to(instance, filename):
+    # Server-chosen name in private storage; the person's own file name is kept on the row only.
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"plan-imports/{instance.strategy.partnership_id}/{instance.strategy_id}-{uuid.uuid4().hex}{suffix}"
+
+
+class PlanImport(models.Model):
+    """A spreadsheet of more than IMPORT_BACKGROUND_ROWS rows, checked and applied by a worker: every row or
+    none. The uploaded file is deleted as soon as the import ends (done or failed); the row keeps what
+    happened: the figures, and every failed row with its reason in `errors` ([{"row", "message"}])."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="plan_imports")
+    status = models.CharField(max_length=10, choices=PlanImportStatus.choices, default=PlanImportStatus.QUEUED)
+    file = models.FileField(upload_to=plan_import_upload_to, blank=True, max_length=200)
+    filename = models.CharField(max_length=200, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written after every chunk of rows: a run that stops writing it has died (see IMPORT_STALLED_AFTER_SECONDS).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Each run that takes the import on counts up; only the run holding the latest attempt may apply it.
+    attempt = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    # A failure of the whole file (unreadable, past a limit), as opposed to failed rows.
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rows_checked__lte=F("rows_total")), name="plan_import_checked_lte_total"),
+        ]
+
+    def __str__(self):
+        return f"Import of {self.filename or 'a spreadsheet'} into {self.strategy}"
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership
+
+    @property
+    def in_progress(self):
+        return self.status in (PlanImportStatus.QUEUED, PlanImportStatus.CHECKING, PlanImportStatus.APPLYING)

@@ -743,3 +743,41 @@ def action_timeline(action):
 def action_comments(action):
     """The action's comment thread, oldest first, with authors and who each comment mentioned."""
     return action.comments.select_related("author").prefetch_related("mentioned")
+
+
+def plan_imports(strategy):
+    """The strategy's background imports (the caller has checked that the person may import into it)."""
+    from .models import PlanImport
+
+    return PlanImport.objects.filter(strategy=strategy).select_related("strategy__partnership", "requested_by")
+
+
+def plan_import_progress(job):
+    """What the progress page shows of an import, as plain values (the JSON the page's script reads)."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "in_progress": job.in_progress,
+        "rows_total": job.rows_total,
+        "rows_checked": job.rows_checked,
+        "message": progress_message(job),
+        "errors": len(job.errors),
+    }
+
+
+def progress_message(job):
+    from .models import PlanImportStatus
+
+    if job.status == PlanImportStatus.QUEUED:
+        return f"Waiting to start checking {job.rows_total:,} rows."
+    if job.status == PlanImportStatus.CHECKING:
+        return f"Checked {job.rows_checked:,} of {job.rows_total:,} rows."
+    if job.status == PlanImportStatus.APPLYING:
+        return f"All {job.rows_total:,} rows passed the checks; applying the changes."
+    if job.status == PlanImportStatus.DONE:
+        return (f"Imported {job.rows_total:,} rows: {job.created:,} actions added, {job.updated:,} changed, "
+                f"{job.unchanged:,} unchanged.")
+    if job.error:
+        return f"Nothing was imported: {job.error}"
+    count = len(job.errors)
+    return f"Nothing was imported: {count:,} row{'s' if count != 1 else ''} cannot be imported."

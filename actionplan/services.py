@@ -1,5 +1,6 @@
 """Writes to the action plan. Each runs in a transaction and records who did it."""
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,8 @@ from .models import (
     UpdateLink,
     reference_sort_key,
 )
+
+logger = logging.getLogger(__name__)
 
 # At most this many evidence files on one update.
 MAX_FILES_PER_UPDATE = 5
@@ -520,42 +523,61 @@ def _row_error_text(error):
     return " ".join(error.messages)
 
 
-@transaction.atomic
-def plan_import(*, strategy, rows, actor, apply=False):
-    """Bring the plan in line with spreadsheet rows: rows whose ID or reference matches an action update it,
-    other rows add actions. Every row is checked by the same rules as the forms.
+class _PlanImporter:
+    """Applies spreadsheet rows to one strategy's plan, one row at a time, each in its own savepoint; a row
+    that fails is recorded in `report["errors"]` and changes nothing. It remembers which rows it has seen, so
+    two rows changing one action are refused even when they are far apart in the file."""
 
-    Returns {"rows": [{"row", "kind" (create / update / unchanged), "reference", "changes"}], "errors":
-    [{"row", "message"}], "applied": bool}. Nothing is kept unless `apply` is true and no row has an error.
-    """
-    from .transfer import RowReader
+    def __init__(self, *, strategy, actor):
+        from .transfer import RowReader
 
-    reader = RowReader(strategy)
-    existing = {a.pk: a for a in Action.objects.filter(strategy=strategy).select_related("outcome__aim")}
-    by_reference = {a.reference: a for a in existing.values()}
-    report = {"rows": [], "errors": [], "applied": False}
-    seen = {}
-    for number, values in rows:
+        self.actor = actor
+        self.reader = RowReader(strategy)
+        self.existing = {a.pk: a for a in Action.objects.filter(strategy=strategy).select_related("outcome__aim")}
+        self.by_reference = {a.reference: a for a in self.existing.values()}
+        self.report = {"rows": [], "errors": [], "applied": False}
+        self.seen = {}
+        # References in use, kept here as rows add actions, so that a new action's reference costs no query
+        # (next_reference reads every reference of the aim: quadratic over a long file).
+        self.taken = set(self.by_reference)
+        self.next_number = {}
+
+    def _reference_for(self, fields):
+        reference = fields.get("reference")
+        if reference:
+            if reference in self.taken:
+                raise ValidationError({"reference": f"Reference {reference} is already used in this plan."})
+            return reference
+        aim = fields["outcome"].aim.number
+        n = self.next_number.get(aim, 1)
+        while f"{aim}.{n}" in self.taken:
+            n += 1
+        self.next_number[aim] = n
+        return f"{aim}.{n}"
+
+    def row(self, number, values):
+        report = self.report
         try:
-            fields = reader.read(values)
+            fields = self.reader.read(values)
             action = None
             if values.get("ID"):
-                if not values["ID"].isdigit() or int(values["ID"]) not in existing:
+                if not values["ID"].isdigit() or int(values["ID"]) not in self.existing:
                     raise ValidationError({"ID": f"No action with ID {values['ID']} in this plan."})
-                action = existing[int(values["ID"])]
-            elif fields.get("reference") in by_reference:
-                action = by_reference[fields["reference"]]
+                action = self.existing[int(values["ID"])]
+            elif fields.get("reference") in self.by_reference:
+                action = self.by_reference[fields["reference"]]
             key = action.pk if action else fields.get("reference")
-            if key is not None and key in seen:
-                raise ValidationError(f"Row {seen[key]} already changes this action.")
+            if key is not None and key in self.seen:
+                raise ValidationError(f"Row {self.seen[key]} already changes this action.")
             if key is not None:
-                seen[key] = number
+                self.seen[key] = number
             with transaction.atomic():
                 if action is None:
-                    created = action_create(actor=actor, **fields)
+                    created = action_create(actor=self.actor, **{**fields, "reference": self._reference_for(fields)})
+                    self.taken.add(created.reference)
                     report["rows"].append({"row": number, "kind": "create", "reference": created.reference,
                                            "changes": sorted(fields)})
-                    continue
+                    return
                 changed = {
                     name: value for name, value in fields.items()
                     if _normalised(fields, name) != _normalised(action, name)
@@ -563,7 +585,10 @@ def plan_import(*, strategy, rows, actor, apply=False):
                 if changed:
                     if "start_year" in changed or "end_year" in changed:
                         changed["start_year"], changed["end_year"] = fields["start_year"], fields["end_year"]
-                    action_edit(action=action, actor=actor, narrative="Changed by a spreadsheet import.", **changed)
+                    edited, _ = action_edit(action=action, actor=self.actor,
+                                            narrative="Changed by a spreadsheet import.", **changed)
+                    if edited.reference != action.reference:
+                        self.taken.add(edited.reference)
                 report["rows"].append({
                     "row": number, "kind": "update" if changed else "unchanged",
                     "reference": fields.get("reference", action.reference), "changes": sorted(changed),
@@ -573,13 +598,225 @@ def plan_import(*, strategy, rows, actor, apply=False):
         except IntegrityError:
             report["errors"].append({"row": number, "message": "The row clashes with another action (its reference "
                                                                "is probably used already)."})
+
+    def counts(self):
+        kinds = [r["kind"] for r in self.report["rows"]]
+        return {"created": kinds.count("create"), "updated": kinds.count("update"),
+                "unchanged": kinds.count("unchanged")}
+
+
+def _record_applied(*, strategy, actor, report):
+    report["applied"] = True
+    record(actor=actor, verb="action.imported", obj=strategy, partnership=strategy.partnership,
+           summary=f"{sum(r['kind'] != 'unchanged' for r in report['rows'])} actions changed by an import")
+
+
+@transaction.atomic
+def plan_import(*, strategy, rows, actor, apply=False):
+    """Bring the plan in line with spreadsheet rows: rows whose ID or reference matches an action update it,
+    other rows add actions. Every row is checked by the same rules as the forms.
+
+    Returns {"rows": [{"row", "kind" (create / update / unchanged), "reference", "changes"}], "errors":
+    [{"row", "message"}], "applied": bool}. Nothing is kept unless `apply` is true and no row has an error.
+    """
+    importer = _PlanImporter(strategy=strategy, actor=actor)
+    for number, values in rows:
+        importer.row(number, values)
+    report = importer.report
     if apply and not report["errors"]:
-        report["applied"] = True
-        record(actor=actor, verb="action.imported", obj=strategy, partnership=strategy.partnership,
-               summary=f"{sum(r['kind'] != 'unchanged' for r in report['rows'])} actions changed by an import")
+        _record_applied(strategy=strategy, actor=actor, report=report)
     else:
         transaction.set_rollback(True)
     return report
+
+
+# --- Background imports (more than IMPORT_BACKGROUND_ROWS rows) ----------------------------------------
+
+PLAN_IMPORT_TASK = "actionplan.plan_import"
+
+
+@transaction.atomic
+def plan_import_request(*, strategy, upload, rows_total, actor):
+    """Keep an uploaded spreadsheet privately and queue its import for a worker, which checks every row and
+    applies them all or none (plan_import_run). The file has already passed every limit in
+    transfer.read_upload; `rows_total` is how many rows it holds."""
+    from .models import PlanImport
+
+    job = PlanImport(strategy=strategy, requested_by=actor, rows_total=rows_total,
+                     filename=(getattr(upload, "name", "") or "")[:200])
+    job.full_clean(exclude=["file"])
+    job.save()
+    upload.seek(0)
+    job.file.save(job.filename or "plan.csv", upload, save=False)
+    job.save(update_fields=["file"])
+    record(actor=actor, verb="plan_import.requested", obj=job, partnership=strategy.partnership,
+           summary=f"{rows_total:,} rows from {job.filename}"[:300])
+    transaction.on_commit(lambda: plan_import_send(job.pk))
+    return job
+
+
+def plan_import_send(job_id):
+    """Send an import to the worker. Never runs it here: with the broker down the import stays queued and
+    plan_imports_requeue_waiting sends it again."""
+    from partnerships.tasks_support import enqueue
+
+    return enqueue(PLAN_IMPORT_TASK, job_id, in_process_if_unreachable=False)
+
+
+def _waiting_or_stalled(now):
+    from .models import PlanImport, PlanImportStatus
+
+    waiting = Q(status=PlanImportStatus.QUEUED, started_at__isnull=True,
+                requested_at__lt=now - datetime.timedelta(seconds=settings.IMPORT_REQUEUE_AFTER_SECONDS))
+    stalled = Q(status__in=[PlanImportStatus.QUEUED, PlanImportStatus.CHECKING, PlanImportStatus.APPLYING],
+                progress_at__lt=now - datetime.timedelta(seconds=settings.IMPORT_STALLED_AFTER_SECONDS))
+    return PlanImport.objects.filter(waiting | stalled)
+
+
+def plan_imports_requeue_waiting(*, now=None):
+    """Send again every import still waiting to start after IMPORT_REQUEUE_AFTER_SECONDS (the broker was down,
+    or the message was lost) and every one whose run stopped making progress (its worker died). Returns how
+    many were sent. A second delivery of one that is running does nothing (plan_import_run)."""
+    ids = list(_waiting_or_stalled(now or timezone.now()).values_list("pk", flat=True))
+    for pk in ids:
+        plan_import_send(pk)
+    return len(ids)
+
+
+def plan_import_nudge(job, *, now=None):
+    """Send an import again if it has waited too long (called by the page that shows its progress)."""
+    if _waiting_or_stalled(now or timezone.now()).filter(pk=job.pk).exists():
+        plan_import_send(job.pk)
+        return True
+    return False
+
+
+def _plan_import_claim(job_id, now):
+    """Take the import for this run: one waiting, or one whose previous run has stopped. None when it is
+    finished or another run is at work on it."""
+    from .models import PlanImport, PlanImportStatus
+
+    with transaction.atomic():
+        job = PlanImport.objects.select_for_update().select_related("strategy__partnership", "requested_by").get(
+            pk=job_id)
+        if job.status in (PlanImportStatus.DONE, PlanImportStatus.FAILED):
+            return None
+        stalled_before = now - datetime.timedelta(seconds=settings.IMPORT_STALLED_AFTER_SECONDS)
+        if job.status != PlanImportStatus.QUEUED and job.progress_at and job.progress_at >= stalled_before:
+            return None
+        job.status, job.started_at, job.progress_at = PlanImportStatus.CHECKING, now, now
+        job.rows_checked, job.attempt = 0, job.attempt + 1
+        job.save(update_fields=["status", "started_at", "progress_at", "rows_checked", "attempt"])
+    return job
+
+
+def _plan_import_progress(job, **fields):
+    from .models import PlanImport
+
+    fields["progress_at"] = timezone.now()
+    PlanImport.objects.filter(pk=job.pk, attempt=job.attempt).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def _plan_import_finish(job, *, status, errors=(), error="", counts=None):
+    """Record the end of an import (in the caller's transaction) and delete its file once that commits.
+    A run that a later one has taken over records nothing."""
+    from .models import PlanImport, PlanImportStatus
+
+    if not PlanImport.objects.select_for_update().filter(pk=job.pk, attempt=job.attempt).exists():
+        return
+    job.status, job.finished_at, job.errors, job.error = status, timezone.now(), list(errors), error[:2000]
+    for name, value in (counts or {}).items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "finished_at", "errors", "error", "rows_checked", *(counts or {})])
+    if status == PlanImportStatus.FAILED:
+        failed = f"{len(job.errors):,} rows cannot be imported" if job.errors else job.error
+        record(actor=job.requested_by, verb="plan_import.failed", obj=job, partnership=job.strategy.partnership,
+               summary=f"Nothing imported from {job.filename}: {failed}"[:300])
+    file_name, storage = job.file.name, job.file.storage
+    if file_name:
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+def plan_import_run(*, job_id):
+    """Check and apply a queued import: every row or none. Safe to run again for the same id.
+
+    First every row is checked by the same rules as the apply (each chunk of IMPORT_PROGRESS_EVERY rows is
+    tried in a transaction that is rolled back, then the figure is saved for the progress page). If no row
+    fails, every row is applied in one transaction, which is rolled back whole if a row fails then (the plan
+    changed in between). The import ends done or failed, with every failed row and its reason, and its file
+    is deleted."""
+    from .models import PlanImport, PlanImportStatus
+    from .transfer import UnreadableFile, iter_upload
+
+    job = _plan_import_claim(job_id, timezone.now())
+    if job is None:
+        return PlanImport.objects.get(pk=job_id)
+    strategy, actor = job.strategy, job.requested_by
+    every = max(1, settings.IMPORT_PROGRESS_EVERY)
+
+    def rows():
+        with job.file.open("rb") as handle:
+            yield from iter_upload(handle)
+
+    try:
+        checker = _PlanImporter(strategy=strategy, actor=actor)
+        checked = 0
+        chunk = []
+
+        def check(chunk):
+            with transaction.atomic():
+                for number, values in chunk:
+                    checker.row(number, values)
+                transaction.set_rollback(True)
+
+        for item in rows():
+            chunk.append(item)
+            if len(chunk) == every:
+                check(chunk)
+                checked += len(chunk)
+                chunk = []
+                _plan_import_progress(job, rows_checked=min(checked, job.rows_total),
+                                      rows_total=max(checked, job.rows_total))
+        if chunk or not checked:
+            check(chunk)
+            checked += len(chunk)
+            _plan_import_progress(job, rows_checked=checked, rows_total=checked)
+        elif job.rows_total != checked:
+            _plan_import_progress(job, rows_checked=checked, rows_total=checked)
+        if checker.report["errors"]:
+            with transaction.atomic():
+                _plan_import_finish(job, status=PlanImportStatus.FAILED, errors=checker.report["errors"])
+            return job
+        _plan_import_progress(job, status=PlanImportStatus.APPLYING)
+        with transaction.atomic():
+            current = PlanImport.objects.select_for_update().get(pk=job.pk)
+            if current.attempt != job.attempt or current.status != PlanImportStatus.APPLYING:
+                return current  # a later run has taken the import on
+            applier = _PlanImporter(strategy=strategy, actor=actor)
+            for number, values in rows():
+                applier.row(number, values)
+            if applier.report["errors"]:
+                transaction.set_rollback(True)
+            else:
+                _record_applied(strategy=strategy, actor=actor, report=applier.report)
+                _plan_import_finish(job, status=PlanImportStatus.DONE, counts=applier.counts())
+                return job
+        with transaction.atomic():
+            _plan_import_finish(job, status=PlanImportStatus.FAILED, errors=applier.report["errors"])
+        return job
+    except UnreadableFile as error:
+        with transaction.atomic():
+            _plan_import_finish(job, status=PlanImportStatus.FAILED, error=str(error))
+        return job
+    except Exception:  # recorded on the row, so that the import is not sent again and again
+        logger.exception("Plan import %s stopped", job.pk)
+        with transaction.atomic():
+            _plan_import_finish(job, status=PlanImportStatus.FAILED,
+                                error="The import stopped on an unexpected error. Upload the file again; if it "
+                                      "happens again, tell the portal's support team.")
+        return job
 
 
 # --- Update rounds -------------------------------------------------------------------------------------

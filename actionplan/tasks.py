@@ -30,3 +30,21 @@ def send_weekly_reminders(day=None):
 
     day = _day(day)
     return {"day": day.isoformat(), "sent": reminders_send(day=day)}
+
+
+@shared_task(name="actionplan.plan_import", acks_late=True)
+def run_plan_import(job_id):
+    """Check and apply one spreadsheet import, every row or none; safe to run again for the same id."""
+    from .services import plan_import_run
+
+    job = plan_import_run(job_id=job_id)
+    return {"job_id": job.pk, "status": job.status, "rows_checked": job.rows_checked, "errors": len(job.errors)}
+
+
+@shared_task(name="actionplan.requeue_plan_imports", acks_late=True)
+def requeue_plan_imports():
+    """Every minute (CELERY_BEAT_SCHEDULE): send again the imports still waiting after the broker was down, and
+    those whose worker died."""
+    from .services import plan_imports_requeue_waiting
+
+    return {"sent": plan_imports_requeue_waiting()}

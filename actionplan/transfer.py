@@ -84,7 +84,14 @@ def to_xlsx(rows, title="Action plan"):
 
 
 def read_upload(upload):
-    """The rows of an uploaded CSV or XLSX file as (row number, {column: text}) with the header as row 1.
+    """The rows of an uploaded CSV or XLSX file as a list of (row number, {column: text}) with the header as
+    row 1 (see iter_upload)."""
+    return list(iter_upload(upload))
+
+
+def iter_upload(upload):
+    """The rows of an uploaded CSV or XLSX file as (row number, {column: text}) with the header as row 1,
+    one at a time.
 
     The file is refused, with a message saying which limit, when it is larger than IMPORT_MAX_BYTES, when a
     workbook unpacks to more than IMPORT_MAX_UNPACKED_BYTES, or when it holds more than IMPORT_MAX_ROWS rows or
@@ -116,12 +123,10 @@ def read_upload(upload):
     missing = REQUIRED_COLUMNS - set(header)
     if missing:
         raise UnreadableFile(f"The first row must name the columns; missing: {', '.join(sorted(missing))}.")
-    rows = []
     for number, cells in enumerate(table, start=2):
         values = {h: _cell_text(cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
         if any(values.values()):
-            rows.append((number, values))
-    return rows
+            yield number, values
 
 
 def _megabytes(size):

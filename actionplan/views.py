@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -570,13 +571,45 @@ def plan_import(request, pk):
             except transfer.UnreadableFile as error:
                 form.add_error("file", str(error))
             else:
+                if len(rows) > settings.IMPORT_BACKGROUND_ROWS:
+                    job = services.plan_import_request(strategy=strategy, upload=form.cleaned_data["file"],
+                                                       rows_total=len(rows), actor=request.user)
+                    return redirect("plan_import_job", slug=request.partnership.slug, pk=strategy.pk, job=job.pk)
                 report = services.plan_import(strategy=strategy, rows=rows, actor=request.user, apply=False)
                 request.session[_IMPORT_SESSION_KEY] = {"strategy": strategy.pk, "rows": rows}
     return render(
         request,
         "actionplan/plan_import.html",
-        {"form": form, "strategy": strategy, "report": report},
+        {"form": form, "strategy": strategy, "report": report, "background_rows": settings.IMPORT_BACKGROUND_ROWS},
     )
+
+
+def _plan_import_job(request, pk, job):
+    strategy = _strategy(request, pk)
+    access.require(request.membership, access.ACTION_EDIT, strategy)
+    return access.get_visible_or_404(selectors.plan_imports(strategy), pk=job)
+
+
+@access.partnership_view
+@require_safe
+def plan_import_job(request, pk, job):
+    """A background import: its progress while it runs, then what it changed or every row that failed."""
+    job = _plan_import_job(request, pk, job)
+    if job.in_progress:
+        services.plan_import_nudge(job)
+    return render(request, "actionplan/plan_import_job.html", {
+        "job": job, "strategy": job.strategy, "message": selectors.progress_message(job),
+        "status_url": reverse("plan_import_status", kwargs={"slug": request.partnership.slug, "pk": job.strategy_id,
+                                                            "job": job.pk}),
+    })
+
+
+@access.partnership_view
+@require_safe
+def plan_import_status(request, pk, job):
+    """The import's progress as JSON, for the page's script to show without reloading."""
+    job = _plan_import_job(request, pk, job)
+    return JsonResponse(selectors.plan_import_progress(job))
 
 
 # --- Update rounds ---------------------------------------------------------------------------------------

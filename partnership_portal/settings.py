@@ -396,14 +396,25 @@ UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", str(40_0
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
 
 # The action-plan import: the largest file, what a workbook may unpack to, and the most rows (actions), cells
-# and columns read. A file past any of them is refused with a message naming the limit. Imports of more than
-# IMPORT_BACKGROUND_ROWS rows are checked by a background task while the page shows progress.
+# and columns read. The request reads the whole file once under these limits, so a file past any of them is
+# refused at once with a message naming the limit. A file of up to IMPORT_BACKGROUND_ROWS rows is then checked
+# in the request and shown as a preview before it is applied; a longer one is stored privately and checked and
+# applied, every row or none, by a worker while its page shows progress (actionplan.models.PlanImport). No
+# request checks more than IMPORT_BACKGROUND_ROWS rows against the plan, so one row cap serves both ways in:
+# 5,000 actions is five times the largest plan seen, and 100,000 cells is 5,000 rows of 20 columns.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(20 * 1024 * 1024)))
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))
-IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "20000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "100000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "40"))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "100"))
+# A background import writes how far it has got after every IMPORT_PROGRESS_EVERY rows it checks. One still
+# waiting to start after IMPORT_REQUEUE_AFTER_SECONDS (the broker was down, or the message was lost) is sent
+# again, and so is one whose progress has not moved for IMPORT_STALLED_AFTER_SECONDS (its worker died); a run
+# starts from the first row again, which is safe because nothing is kept until every row has passed.
+IMPORT_PROGRESS_EVERY = int(os.environ.get("IMPORT_PROGRESS_EVERY", "250"))
+IMPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("IMPORT_REQUEUE_AFTER_SECONDS", "60"))
+IMPORT_STALLED_AFTER_SECONDS = int(os.environ.get("IMPORT_STALLED_AFTER_SECONDS", "600"))
 
 # Retention, in days, per record type; the nightly task deletes or anonymises older records.
 RETENTION_DAYS = {
@@ -415,6 +426,7 @@ RETENTION_DAYS = {
     "update_link": int(os.environ.get("RETENTION_UPDATE_LINK_DAYS", "90")),  # counted from its expiry
     "rendered_document": int(os.environ.get("RETENTION_RENDERED_DOCUMENT_DAYS", "180")),
     "board_pack": int(os.environ.get("RETENTION_BOARD_PACK_DAYS", str(2 * 365))),
+    "plan_import": int(os.environ.get("RETENTION_PLAN_IMPORT_DAYS", "90")),
 }
 # Monday morning digest of the week's notifications, for people who chose it over straight away.
 CELERY_BEAT_SCHEDULE["notification-digests"] = {
@@ -423,6 +435,8 @@ CELERY_BEAT_SCHEDULE["notification-digests"] = {
 }
 # Documents still queued after the broker was down (or their message lost) are sent again.
 CELERY_BEAT_SCHEDULE["documents-requeue-waiting"] = {"task": "documents.requeue_waiting", "schedule": 60.0}
+# Action-plan imports still waiting after the broker was down, or left by a worker that died, are sent again.
+CELERY_BEAT_SCHEDULE["plan-imports-requeue-waiting"] = {"task": "actionplan.requeue_plan_imports", "schedule": 60.0}
 DOCUMENT_REQUEUE_AFTER_SECONDS = int(os.environ.get("DOCUMENT_REQUEUE_AFTER_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE["apply-retention"] = {
     "task": "partnerships.tasks.apply_retention",

@@ -80,9 +80,11 @@ def kind(name):
 # --- Fingerprints --------------------------------------------------------------------------------
 
 # Audit verbs of the document pipeline itself, and of reads: they change nothing a document shows.
-# Recorded events that change nothing a document shows: the pipeline's own, and notifications and personal
-# links, which a finished export or a weekly reminder records.
-PIPELINE_VERB_PREFIXES = ("export.", "document.", "board_pack.", "challenge.", "notification.", "update_link.")
+# Recorded events that change nothing a document shows: the pipeline's own, notifications and personal
+# links, which a finished export or a weekly reminder records, and an action-plan import asked for or failed
+# (an applied one records its actions' changes).
+PIPELINE_VERB_PREFIXES = ("export.", "document.", "board_pack.", "challenge.", "notification.", "update_link.",
+                          "plan_import.")
 
 
 def last_change_id(partnership_id):

@@ -235,6 +235,17 @@ def meeting_of(side):
     return side
 
 
+def plan_import_of(side):
+    """A finished background import into the side's strategy, made once."""
+    from actionplan.models import PlanImport, PlanImportStatus
+
+    if not hasattr(side, "plan_import"):
+        side.plan_import = PlanImport.objects.create(strategy=side.strategy, status=PlanImportStatus.DONE,
+                                                     filename="plan.csv", requested_by=side.users["manager"])
+    return side.plan_import
+
+
+PLAN_IMPORT = lambda s: {"slug": s.slug, "pk": s.strategy.pk, "job": plan_import_of(s).pk}  # noqa: E731
 MEETING = lambda s: {"slug": s.slug, "pk": meeting_of(s).meeting.pk}  # noqa: E731
 BOARD_PACK = lambda s: {"slug": s.slug, "pk": meeting_of(s).board_pack.pk}  # noqa: E731
 MANAGER_POST = E(default=403, manager=302)
@@ -429,6 +440,9 @@ MATRIX = {
     "board_pack_create": (MEETING, {"GET": MEMBERS_405, "POST": MANAGER_POST}, {"POST": OTHER_SIDE_HTML}),
     "board_pack_download": (BOARD_PACK, {"GET": BOARD_PACK_READERS}, {"GET": OTHER_SIDE_HTML}),
     "plan_import": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    # A background import's page and its progress as JSON: whoever may import into the strategy.
+    "plan_import_job": (PLAN_IMPORT, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "plan_import_status": (PLAN_IMPORT, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "review_list": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "review_open": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "review_detail": (R, {"GET": REVIEW_RESPONSES}, {"GET": OTHER_SIDE_HTML}),
