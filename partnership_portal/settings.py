@@ -350,6 +350,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # whatever the activity, SESSION_ABSOLUTE_LIFETIME seconds after sign-in (12 hours).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(12 * 3600)))
+# Text posted to a drafting form after the session ended is given back after sign-in for this long
+# (partnerships/kept_text.py).
+KEPT_TEXT_LIFETIME = int(os.environ.get("KEPT_TEXT_LIFETIME", str(60 * 60)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True

@@ -9,6 +9,7 @@ embeds the same image, so the page and the document show the same chart.
 """
 import base64
 import hashlib
+import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -83,12 +84,78 @@ def _config(**overrides):
     return config
 
 
-def _finish(chart, title, description):
+# A bar's label longer than this many characters wraps onto several lines. pygal draws each label as one
+# line and makes room for the longest, so a long label squeezed the plot to a sliver and, rendered in the
+# PDF's font, ran into the bars and their values.
+LABEL_LINE_CHARS = 26
+LABEL_LINE_HEIGHT = 15  # px, for label_font_size 13
+# pygal's own estimate of a text's width (pygal.util.text_len), used to place values beside short bars.
+CHAR_WIDTH = 0.6
+
+
+def _wrap(label):
+    return textwrap.wrap(str(label), LABEL_LINE_CHARS) or [""]
+
+
+def _stand_ins(labels):
+    """For each label, a one-line stand-in as long as its longest wrapped line, for pygal to measure and
+    draw; `_wrap_labels` puts the real lines in its place."""
+    lines = [_wrap(label) for label in labels]
+    stand_ins = []
+    for i, label_lines in enumerate(lines):
+        token = f"@{i}@"
+        stand_ins.append(token + "_" * max(0, max(len(line) for line in label_lines) - len(token)))
+    return stand_ins, dict(zip(stand_ins, zip(labels, lines)))
+
+
+def _wrap_labels(root, wrapped):
+    """Replace pygal's one-line stand-ins with the label's lines (tspans centred on the bar) and the
+    full label where pygal repeats it (a bar's description)."""
+    for element in root.iter():
+        if element.text not in wrapped:
+            continue
+        label, lines = wrapped[element.text]
+        if element.tag not in ("text", f"{{{SVG_NS}}}text"):
+            element.text = str(label)
+            continue
+        element.text = None
+        x = element.get("x")
+        for number, line in enumerate(lines):
+            tspan = ET.SubElement(element, "tspan", x=x)
+            tspan.set("dy", f"{-(len(lines) - 1) * LABEL_LINE_HEIGHT / 2:g}" if number == 0 else str(LABEL_LINE_HEIGHT))
+            tspan.text = line
+
+
+def _elements(root, tag):
+    """pygal's elements carry no namespace until written out; parsed SVG's do."""
+    return [element for element in root.iter() if element.tag in (tag, f"{{{SVG_NS}}}{tag}")]
+
+
+def _values_beside_short_bars(root, font_size):
+    """A value printed in the middle of a bar too short to hold it overlapped the bar's edge and the label
+    before it: put it just after the bar's end instead."""
+    rects = [r for r in _elements(root, "rect") if "rect" in (r.get("class") or "").split()]
+    for text in _elements(root, "text"):
+        if "value" not in (text.get("class") or "").split() or not rects:
+            continue
+        y = float(text.get("y"))
+        rect = min(rects, key=lambda r: abs(float(r.get("y")) + float(r.get("height")) / 2 - y))
+        width = len(text.text or "") * CHAR_WIDTH * font_size
+        if width + 8 > float(rect.get("width")):
+            text.set("x", f"{float(rect.get('x')) + float(rect.get('width')) + 4:g}")
+            text.set("text-anchor", "start")
+
+
+def _finish(chart, title, description, wrapped=None, printed_values=False):
     """Render a pygal chart to SVG text with <title> and <desc> first and no script or comments."""
     # pygal names each chart with a random id; one derived from the content keeps the same chart
     # byte-for-byte the same, so an export's fingerprint changes only when its data do.
     chart.uuid = hashlib.sha256(f"{title}\n{description}".encode()).hexdigest()[:32]
     root = chart.render_tree()
+    if wrapped:
+        _wrap_labels(root, wrapped)
+        if printed_values:
+            _values_beside_short_bars(root, PORTAL_STYLE.value_font_size)
     for parent in root.iter():
         for child in list(parent):
             if child.tag is ET.Comment or child.tag in ("script", f"{{{SVG_NS}}}script"):
@@ -116,15 +183,24 @@ def bar_chart(*, title, description, labels, series, horizontal=False, stacked=F
     style = PORTAL_STYLE
     if colours:
         style = Style(**{**_style_dict(), "colors": tuple(colours)})
-    chart = kind(**_config(style=style, title=title, y_title=y_title, print_values=not stacked))
-    chart.x_labels = labels
+    wrapped = None
+    overrides = {}
+    if horizontal:
+        chart_labels, wrapped = _stand_ins(labels)
+        # Room for every label's lines: a band per bar as tall as the longest label (plus a gap).
+        lines = max(len(lines) for _, lines in wrapped.values()) if labels else 1
+        overrides["height"] = max(420, 114 + len(labels) * (lines * LABEL_LINE_HEIGHT + 12))
+    else:
+        chart_labels = labels
+    chart = kind(**_config(style=style, title=title, y_title=y_title, print_values=not stacked, **overrides))
+    chart.x_labels = chart_labels
     for name, values in series:
         if bar_colours:
             values = [{"value": v, "color": c} for v, c in zip(values, bar_colours)]
         chart.add(name, list(values))
     rows = [[label, *[values[i] for _, values in series]] for i, label in enumerate(labels)]
     return Chart(
-        title=title, description=description, svg=_finish(chart, title, description),
+        title=title, description=description, svg=_finish(chart, title, description, wrapped, printed_values=not stacked),
         caption=caption or title, headers=[label_header, *[name for name, _ in series]], rows=rows,
     )
 

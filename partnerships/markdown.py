@@ -187,3 +187,11 @@ def check_markdown_fields(obj, names):
             errors[name] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def preview(text, *, doc_id="preview"):
+    """What a box's text will look like in the published document, for the editor's preview: the HTML,
+    and the reason it could not be saved as written (the message shown when saving), or None. Text past
+    the limits previews as it would print: plain paragraphs."""
+    text = text or ""
+    return {"html": render_markdown(text, doc_id=doc_id), "problem": markdown_problems(text)}

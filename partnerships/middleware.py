@@ -62,6 +62,8 @@ class SessionLifetimeMiddleware:
             if seen is None:
                 seen = now
             if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+                # Whose session it was: a drafting form posted now keeps its text for them (kept_text.py).
+                request.session_ended_for = user.pk
                 logout(request)
                 request.session_ended = True
             elif now - seen >= self.TOUCH_EVERY or self.SEEN not in request.session:

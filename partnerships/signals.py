@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
-from . import two_factor
+from . import kept_text, two_factor
 from .middleware import SessionLifetimeMiddleware
 from .models import Membership
 from .sessions import end_sessions_of, revoke_tokens_of
@@ -22,6 +22,7 @@ def start_session_clock(sender, request, user, **kwargs):
     request.session[SessionLifetimeMiddleware.STARTED] = now
     request.session[SessionLifetimeMiddleware.SEEN] = now
     two_factor.remember_owed(request, user)
+    kept_text.drop_if_not(request, user)
 
 
 @receiver(user_logged_out)

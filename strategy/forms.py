@@ -7,6 +7,8 @@ from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy, V
 
 
 class StrategyForm(PortalModelForm):
+    markdown_fields = ("vision",)
+
     class Meta:
         model = Strategy
         fields = ["title", "period_start", "period_end", "vision", "strapline", "version_label"]
@@ -33,8 +35,12 @@ class SectionForm(PortalForm):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
+    markdown_fields = ("body",)
+
 
 class AimForm(PortalModelForm):
+    markdown_fields = ("what_this_means", "what_we_want_to_see")
+
     class Meta:
         model = StrategicAim
         fields = ["title", "what_this_means", "what_we_want_to_see", "forms_of_abuse", "affected_groups"]
@@ -62,8 +68,12 @@ class SectionCreateForm(PortalForm):
     title = forms.CharField(max_length=200, label="Heading", help_text="For example: Voice of the child, Our journey so far.")
     body = SectionForm.base_fields["body"]
 
+    markdown_fields = ("body",)
+
 
 class PriorityForm(PortalModelForm):
+    markdown_fields = ("what_this_means",)
+
     class Meta:
         model = Priority
         fields = ["title", "what_this_means"]
@@ -73,6 +83,8 @@ class PriorityForm(PortalModelForm):
 
 
 class GovernanceBodyForm(PortalModelForm):
+    markdown_fields = ("purpose",)
+
     class Meta:
         model = GovernanceBody
         fields = ["name", "kind", "chair", "reports_to", "member_agencies", "meeting_frequency", "purpose"]

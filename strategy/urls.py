@@ -7,6 +7,7 @@ urlpatterns = [
     path("strategies/new/", views.strategy_create, name="strategy_create"),
     path("strategies/<int:pk>/", views.strategy_detail, name="strategy_detail"),
     path("strategies/<int:pk>/edit/", views.strategy_edit, name="strategy_edit"),
+    path("strategies/<int:pk>/preview/", views.markdown_preview, name="markdown_preview"),
     path("strategies/<int:pk>/sections/<int:section_pk>/edit/", views.section_edit, name="section_edit"),
     path("strategies/<int:pk>/aims/new/", views.aim_create, name="aim_create"),
     path("strategies/<int:pk>/aims/<int:aim_pk>/outcomes/new/", views.outcome_create, name="outcome_create"),

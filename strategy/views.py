@@ -1,14 +1,18 @@
+import time
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnerships import access
+from partnerships import access, markdown
 from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
 from partnerships.forms import apply_validation_error
+from partnerships.kept_text import form_data, keeps_typed_text
 from strategy.selectors import visible_strategies
 
 from . import language, selectors, services
@@ -44,18 +48,36 @@ def _url(request, name, strategy, **kwargs):
     return reverse(name, kwargs={"slug": request.partnership.slug, "pk": strategy.pk, **kwargs})
 
 
+def _previewing(request):
+    """The Preview button (pages without JavaScript): show the text as it will print, save nothing."""
+    return request.method == "POST" and "preview" in request.POST
+
+
+def _previews(form, previewing=False):
+    """Each Markdown box of the form with its text rendered as the published document will show it."""
+    previews = []
+    for name in getattr(form, "markdown_fields", ()):
+        field = form[name]
+        previews.append({"field": field, "previewing": previewing,
+                         **markdown.preview(field.value() or "", doc_id=f"preview-{name}")})
+    return previews
+
+
 def _form_page(request, form, save, *, strategy, heading, success, redirect_to, submit, caption="", prompts=(),
                add_another=False):
     """A form page for one record: on a valid POST call `save(cleaned_data)` (a service) and
     redirect; otherwise show the form with its errors and everything typed kept. With `add_another`
-    a second button saves and comes back to an empty form for the next one."""
-    if save_form(request, form, save, success) is not None:
+    a second button saves and comes back to an empty form for the next one. Markdown boxes have a
+    preview beside them, and a Preview button that shows it without saving."""
+    previewing = _previewing(request)
+    if not previewing and save_form(request, form, save, success) is not None:
         if add_another and request.POST.get("then") == "another":
             return redirect(request.path)
         return redirect(redirect_to)
     return render(request, "strategy/object_form.html", {
         "form": form, "strategy": strategy, "heading": heading, "caption": caption, "submit": submit,
         "cancel_url": redirect_to.split("#")[0], "prompts": prompts, "add_another": add_another,
+        "previews": _previews(form, previewing),
     })
 
 
@@ -103,7 +125,7 @@ def strategy_list(request):
 @require_http_methods(["GET", "POST"])
 def strategy_create(request):
     access.require(request.membership, access.STRATEGY_CREATE)
-    form = StrategyForm(request.POST or None)
+    form = StrategyForm(form_data(request))
     strategy = save_form(
         request, form, lambda data: services.strategy_create(partnership=request.partnership, actor=request.user, **data),
         "Strategy created with the eleven template sections.",
@@ -125,21 +147,25 @@ def strategy_detail(request, pk):
     return render(request, "strategy/strategy_detail.html", context)
 
 
+@keeps_typed_text(StrategyForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def strategy_edit(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
-    form = StrategyForm(request.POST or None, instance=strategy)
+    form = StrategyForm(form_data(request), instance=strategy)
 
     def save(data):
         return services.strategy_update(strategy=strategy, actor=request.user, **{name: data[name] for name in form.Meta.fields})
 
-    if save_form(request, form, save, "Strategy details saved.") is not None:
+    previewing = _previewing(request)
+    if not previewing and save_form(request, form, save, "Strategy details saved.") is not None:
         return redirect("strategy_detail", slug=request.partnership.slug, pk=strategy.pk)
-    return render(request, "strategy/strategy_form.html", {"form": form, "strategy": strategy})
+    return render(request, "strategy/strategy_form.html", {"form": form, "strategy": strategy,
+                                                           "previews": _previews(form, previewing)})
 
 
+@keeps_typed_text(SectionForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk, section_pk):
@@ -147,11 +173,12 @@ def section_edit(request, pk, section_pk):
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     section = access.get_visible_or_404(strategy.sections.all(), pk=section_pk)
     form = SectionForm(
-        request.POST or None, initial={"title": section.title, "body": section.body, "revision": section.revision}
+        form_data(request), initial={"title": section.title, "body": section.body, "revision": section.revision}
     )
     conflict = None
+    previewing = _previewing(request)
     # Not save_form: a ConflictError (someone saved first) keeps the text and moves the form to the new revision.
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not previewing and form.is_valid():
         try:
             services.section_update(
                 section=section, actor=request.user, title=form.cleaned_data["title"],
@@ -179,24 +206,26 @@ def section_edit(request, pk, section_pk):
         request,
         "strategy/section_form.html",
         {"form": form, "strategy": strategy, "section": section, "conflict": conflict,
-         "findings": language.check_text(body)},
+         "findings": language.check_text(body), "previews": _previews(form, previewing)},
         status=409 if conflict else 200,
     )
 
 
+@keeps_typed_text(AimForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def aim_create(request, pk):
     strategy = _strategy(request, pk)
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     return _form_page(
-        request, AimForm(request.POST or None),
+        request, AimForm(form_data(request)),
         lambda data: services.aim_create(strategy=strategy, actor=request.user, **data),
         strategy=strategy, heading="Add a strategic aim", success="Strategic aim added.",
         redirect_to=_url(request, "strategy_aims", strategy), submit="Add aim", add_another=True,
     )
 
 
+@keeps_typed_text(OutcomeForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def outcome_create(request, pk, aim_pk):
@@ -204,12 +233,31 @@ def outcome_create(request, pk, aim_pk):
     access.require(request.membership, access.STRATEGY_EDIT, strategy)
     aim = access.get_visible_or_404(strategy.aims.all(), pk=aim_pk)
     return _form_page(
-        request, OutcomeForm(request.POST or None),
+        request, OutcomeForm(form_data(request)),
         lambda data: services.outcome_create(aim=aim, actor=request.user, text=data["text"]),
         strategy=strategy, heading=f"Add an intended outcome to aim {aim.number}", caption=f"Aim {aim.number}: {aim.title}",
         success=f"Intended outcome added to aim {aim.number}.",
         redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}", submit="Add outcome", add_another=True,
     )
+
+
+# Previews a person may ask for in a minute: typing with the page's pause between requests stays well
+# under it; a script hammering the renderer does not.
+PREVIEWS_PER_MINUTE = 60
+
+
+@access.partnership_view
+@require_POST
+def markdown_preview(request, pk):
+    """The live preview beside a Markdown box: the posted `text` rendered exactly as the document will
+    show it, with the message saving would give if it is over the limits."""
+    _editable_strategy(request, pk)  # 404 or 403 unless this person may change the draft
+    key = f"portal:previews:{request.user.pk}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > PREVIEWS_PER_MINUTE:
+        return JsonResponse({"detail": "Too many previews in a minute. Wait a moment, or press Preview."}, status=429)
+    doc = request.POST.get("field", "")[:40]
+    return JsonResponse(markdown.preview(request.POST.get("text", ""), doc_id=f"preview-{doc}"))
 
 
 # -- sections ----------------------------------------------------------------------
@@ -229,6 +277,7 @@ def strategy_sections(request, pk):
 _ADDABLE_KINDS = (SectionKind.FOREWORD, SectionKind.CONTENT_WARNING, SectionKind.DEFINITIONS, SectionKind.EXTRA)
 
 
+@keeps_typed_text(SectionCreateForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def section_create(request, pk):
@@ -237,7 +286,7 @@ def section_create(request, pk):
     if kind not in _ADDABLE_KINDS:
         raise Http404("No such kind of section.")
     label = SectionKind(kind).label
-    form = SectionCreateForm(request.POST or None, initial={"title": "" if kind == SectionKind.EXTRA else label})
+    form = SectionCreateForm(form_data(request), initial={"title": "" if kind == SectionKind.EXTRA else label})
     return _form_page(
         request, form,
         lambda data: services.section_create(strategy=strategy, actor=request.user, kind=kind, **data),
@@ -287,12 +336,13 @@ def strategy_vision(request, pk):
     })
 
 
+@keeps_typed_text(PriorityForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def priority_create(request, pk):
     strategy = _editable_strategy(request, pk)
     return _form_page(
-        request, PriorityForm(request.POST or None),
+        request, PriorityForm(form_data(request)),
         lambda data: services.priority_create(strategy=strategy, actor=request.user, **data),
         strategy=strategy, heading="Add a priority", success="Priority added.",
         redirect_to=_url(request, "strategy_vision", strategy), submit="Add priority", add_another=True,
@@ -303,13 +353,14 @@ def _priority(strategy, priority_pk):
     return access.get_visible_or_404(strategy.priorities.all(), pk=priority_pk)
 
 
+@keeps_typed_text(PriorityForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def priority_edit(request, pk, priority_pk):
     strategy = _editable_strategy(request, pk)
     priority = _priority(strategy, priority_pk)
     return _form_page(
-        request, PriorityForm(request.POST or None, instance=priority),
+        request, PriorityForm(form_data(request), instance=priority),
         lambda data: services.priority_update(priority=priority, actor=request.user, **data),
         strategy=strategy, heading=f"Change priority {priority.number}", success="Priority saved.",
         redirect_to=_url(request, "strategy_vision", strategy), submit="Save priority",
@@ -359,12 +410,13 @@ def _governance_save(service, **kwargs):
     return save
 
 
+@keeps_typed_text(GovernanceBodyForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def governance_create(request, pk):
     strategy = _editable_strategy(request, pk)
     return _form_page(
-        request, GovernanceBodyForm(request.POST or None, strategy=strategy),
+        request, GovernanceBodyForm(form_data(request), strategy=strategy),
         _governance_save(services.governance_body_create, strategy=strategy, actor=request.user),
         strategy=strategy, heading="Add a governance body", success="Governance body added.",
         redirect_to=_url(request, "governance_list", strategy), submit="Add body", add_another=True,
@@ -375,13 +427,14 @@ def _body(strategy, body_pk):
     return access.get_visible_or_404(strategy.governance_bodies.all(), pk=body_pk)
 
 
+@keeps_typed_text(GovernanceBodyForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def governance_edit(request, pk, body_pk):
     strategy = _editable_strategy(request, pk)
     body = _body(strategy, body_pk)
     return _form_page(
-        request, GovernanceBodyForm(request.POST or None, instance=body, strategy=strategy),
+        request, GovernanceBodyForm(form_data(request), instance=body, strategy=strategy),
         _governance_save(services.governance_body_update, body=body, actor=request.user),
         strategy=strategy, heading=f"Change {body.name}", success=f"{body.name} saved.",
         redirect_to=_url(request, "governance_list", strategy), submit="Save body",
@@ -420,13 +473,14 @@ def _aim(strategy, aim_pk):
     return access.get_visible_or_404(strategy.aims.all(), pk=aim_pk)
 
 
+@keeps_typed_text(AimForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def aim_edit(request, pk, aim_pk):
     strategy = _editable_strategy(request, pk)
     aim = _aim(strategy, aim_pk)
     return _form_page(
-        request, AimForm(request.POST or None, instance=aim),
+        request, AimForm(form_data(request), instance=aim),
         lambda data: services.aim_update(aim=aim, actor=request.user, **data),
         strategy=strategy, heading=f"Change aim {aim.number}", success=f"Aim {aim.number} saved.",
         redirect_to=_url(request, "strategy_aims", strategy) + f"#aim-{aim.pk}", submit="Save aim",
@@ -465,13 +519,14 @@ def _outcome(strategy, outcome_pk):
     )
 
 
+@keeps_typed_text(OutcomeForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request, pk, outcome_pk):
     strategy = _editable_strategy(request, pk)
     outcome = _outcome(strategy, outcome_pk)
     return _form_page(
-        request, OutcomeForm(request.POST or None, initial={"text": outcome.text}),
+        request, OutcomeForm(form_data(request), initial={"text": outcome.text}),
         lambda data: services.outcome_update(outcome=outcome, actor=request.user, text=data["text"]),
         strategy=strategy, heading=f"Change intended outcome {outcome.reference}",
         caption=f"Aim {outcome.aim.number}: {outcome.aim.title}", success=f"Intended outcome {outcome.reference} saved.",
@@ -518,13 +573,14 @@ def measure_list(request, pk):
     })
 
 
+@keeps_typed_text(MeasureForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk, outcome_pk):
     strategy = _editable_strategy(request, pk)
     outcome = _outcome(strategy, outcome_pk)
     return _form_page(
-        request, MeasureForm(request.POST or None),
+        request, MeasureForm(form_data(request)),
         lambda data: services.measure_create(outcome=outcome, actor=request.user, **data),
         strategy=strategy, heading=f"Add a measure for outcome {outcome.reference}", caption=outcome.text[:200],
         success=f"Measure added to outcome {outcome.reference}.",
@@ -538,13 +594,14 @@ def _measure(strategy, measure_pk):
     )
 
 
+@keeps_typed_text(MeasureForm)
 @access.partnership_view
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, pk, measure_pk):
     strategy = _editable_strategy(request, pk)
     measure = _measure(strategy, measure_pk)
     return _form_page(
-        request, MeasureForm(request.POST or None, instance=measure),
+        request, MeasureForm(form_data(request), instance=measure),
         lambda data: services.measure_update(measure=measure, actor=request.user, **data),
         strategy=strategy, heading=f"Change a measure for outcome {measure.outcome.reference}",
         caption=measure.outcome.text[:200], success="Measure saved.",

@@ -298,6 +298,9 @@ MATRIX = {
     "strategy_create": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "strategy_detail": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "strategy_edit": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    # The live preview beside a Markdown box: POST only, for those who may change the draft.
+    "markdown_preview": (K(), {"GET": E(anonymous=302, default=405),
+                               "POST": E(default=403, manager=200, viewer=404)}, {"POST": OTHER_SIDE_HTML}),
     "section_edit": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk, "section_pk": s.section.pk},
         {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML},
@@ -567,6 +570,7 @@ BODIES = {
     "api-token": {"email": "nobody@example.org", "password": "wrong"},
     "section_create": {"title": "Voice of the child", "body": "What children told us."},
     "section_move": {"direction": "down"},
+    "markdown_preview": {"text": "Children told us **this**."},
     "priority_create": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
     "priority_edit": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
     "priority_move": {"direction": "down"},

@@ -48,3 +48,10 @@ def test_the_portal_has_its_own_favicon_not_the_crown(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("govuk/assets/images/favicon.svg") is None
+
+
+def test_the_preview_script_portal_js_imports_is_hashed_too(collected):
+    paths = json.loads((collected / "staticfiles.json").read_text())["paths"]
+    script = (collected / paths["portal/portal.js"]).read_text()
+    imported = re.search(r'import ?"\./(preview[^"]+)"', script).group(1)
+    assert f"portal/{imported}" == paths["portal/preview.js"]

@@ -101,3 +101,79 @@ def test_the_estimate_is_drawn_apart_from_what_agencies_identified():
                                         source="S")
     bars = re.findall(r'class="bar" style="fill: (#[0-9a-f]{6})', chart.svg)
     assert bars == [charts.ESTIMATE_COLOUR, charts.IDENTIFIED_COLOUR]
+
+
+def _plot_offset(root):
+    plot = next(g for g in root.iter(f"{SVG}g") if (g.get("class") or "") == "plot")
+    x, y = re.match(r"translate\(([\d.]+), ([\d.]+)\)", plot.get("transform")).groups()
+    return float(x), float(y)
+
+
+def _label_boxes(root):
+    """Each y-axis label of a horizontal chart: its lines and its box (left, top, right, bottom) in the plot's
+    coordinates, with pygal's own estimate of text width (0.6 em a character)."""
+    boxes = []
+    axis = next(g for g in root.iter(f"{SVG}g") if (g.get("class") or "") == "axis y")
+    for text in axis.iter(f"{SVG}text"):
+        lines = [t.text for t in text.iter(f"{SVG}tspan")] or [text.text]
+        x, y = float(text.get("x")), float(text.get("y"))
+        first = y + float(text.find(f"{SVG}tspan").get("dy")) if lines != [text.text] else y
+        width = max(len(line) for line in lines) * 0.6 * 13
+        boxes.append((lines, (x - width, first - 13, x, first + (len(lines) - 1) * charts.LABEL_LINE_HEIGHT + 3)))
+    return boxes
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+LONG = [
+    "Estimated to be sexually abused before 16",
+    "Contacts to children's social care about sexual abuse in the year",
+    "Children on a child protection plan for sexual abuse",
+    "Crimes recorded",
+]
+
+
+def test_long_labels_wrap_and_cannot_overlap_the_bars_their_values_or_each_other():
+    chart = charts.prevalence_gap_chart(period_label="2025–26", estimate=6140,
+                                        figures=[(label, n, "") for label, n in zip(LONG[1:], (412, 154, 9))],
+                                        source="One in ten.")
+    root = ET.fromstring(chart.svg)
+    left, _ = _plot_offset(root)
+    boxes = _label_boxes(root)
+    assert [" ".join(lines) for lines, _ in boxes] == LONG  # wrapped, every word kept
+    assert all(len(line) <= charts.LABEL_LINE_CHARS for lines, _ in boxes for line in lines)
+    assert max(len(lines) for lines, _ in boxes) > 1
+    bars = [(float(r.get("x")), float(r.get("y")), float(r.get("x")) + float(r.get("width")),
+             float(r.get("y")) + float(r.get("height"))) for r in root.iter(f"{SVG}rect") if "rect" in (r.get("class") or "")]
+    values = []
+    for text in root.iter(f"{SVG}text"):
+        if text.get("class") == "value":
+            width = len(text.text) * 0.6 * 12
+            x = float(text.get("x"))
+            start = x - width / 2 if text.get("text-anchor") == "middle" else x
+            values.append((start, float(text.get("y")) - 12, start + width, float(text.get("y")) + 3))
+    for _, box in boxes:
+        assert box[0] >= -left, "a label runs off the chart's left edge"
+        assert box[2] <= 0, "a label reaches into the plot"
+        assert not any(_overlap(box, bar) for bar in bars)
+        assert not any(_overlap(box, value) for value in values)
+    for a, (_, box) in enumerate(boxes):
+        assert not any(_overlap(box, other) for _, other in boxes[a + 1:]), "two labels overlap"
+    # A value too wide for its short bar sits just after the bar, not across its edge.
+    for value in values:
+        bar = min(bars, key=lambda b: abs((b[1] + b[3]) / 2 - (value[1] + value[3]) / 2))
+        assert (bar[0] <= value[0] and value[2] <= bar[2]) or value[0] >= bar[2]
+
+
+def test_many_long_labels_make_the_chart_taller_rather_than_crowd_it():
+    groups = [(f"Aim {n}: children and young people are safer from sexual abuse where they live", {"on_track": n})
+              for n in range(1, 9)]
+    chart = charts.status_chart(title="Actions by status, per aim", groups=groups, statuses=[("on_track", "On track")])
+    root = ET.fromstring(chart.svg)
+    assert float(root.get("viewBox").split()[3]) > 420
+    boxes = [box for _, box in _label_boxes(root)]
+    for a, box in enumerate(boxes):
+        assert not any(_overlap(box, other) for other in boxes[a + 1:])
+    assert [row[0] for row in chart.rows] == [label for label, _ in groups]

@@ -1,5 +1,6 @@
 // Runs only in browsers that support ES modules, which is what GOV.UK Frontend needs.
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import "./preview.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 

@@ -31,7 +31,7 @@ def test_business_manager_drafts_the_strategy_and_exports_it(portal, world):
     assert prompts.locator("li").count() == len(section.template.prompts) > 0
     form_box, prompts_box = page.locator("main form").bounding_box(), prompts.bounding_box()
     assert prompts_box["x"] >= form_box["x"] + form_box["width"], "the prompts sit beside the text, not below it"
-    page.get_by_label("Text").fill("Our partnership will prevent child sexual abuse and respond well when children tell.")
+    page.get_by_label("Text", exact=True).fill("Our partnership will prevent child sexual abuse and respond well when children tell.")
     portal.submit("Save section")
     assert page.get_by_text(f"“{section.title}” saved.").is_visible()
     section.refresh_from_db()
