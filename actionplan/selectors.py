@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -33,25 +34,51 @@ def actions_visible_to_user(user):
     )
 
 
-def plan_state_of(strategy_id):
-    """(partnership id, status, plan version, created at) of one strategy, or None when there is none: one query
-    by key. The creation time makes the state unique to this row even if a database is rebuilt under a cache
-    that outlives it."""
+_PLAN_STATE_FIELDS = ("id", "partnership", "status", "plan_version", "created_at")
+_MAX_ID = 2**63 - 1
+
+
+def _compose_plan_states(where):
+    from partnerships.composed_sql import Columns
     from strategy.models import Strategy
 
-    return Strategy.objects.filter(pk=strategy_id).values_list(
-        "partnership_id", "status", "plan_version", "created_at"
-    ).first()
+    qn = connection.ops.quote_name
+    cols = Columns(Strategy, "s", [Strategy._meta.get_field(name) for name in _PLAN_STATE_FIELDS])
+    column = qn(Strategy._meta.get_field(where).column)
+    return (f"SELECT {', '.join(cols.select)} FROM {qn(Strategy._meta.db_table)} s WHERE s.{column} "
+            + ("= %s" if where == "id" else "IN ({}) ORDER BY s.{}".format("{}", qn("id")))), cols
+
+
+def plan_state_of(strategy_id):
+    """(partnership id, status, plan version, created at) of one strategy, or None when there is none: one query
+    by key, its SQL composed once per process (partnerships/composed_sql.py: a 304 of the API costs this and
+    the token). The creation time makes the state unique to this row even if a database is rebuilt under a
+    cache that outlives it."""
+    from partnerships.composed_sql import composed, fetch
+
+    strategy_id = int(strategy_id)
+    if not 0 < strategy_id <= _MAX_ID:
+        return None
+    sql, cols = composed("plan-state-of", lambda: _compose_plan_states("id"))
+    rows = fetch(sql, [strategy_id])
+    return tuple(cols.values(rows[0]))[1:] if rows else None
 
 
 def plan_states_visible_to_user(user):
-    """(id, status, plan version) of every strategy the user may read: together they name the state of every
-    action, update and snapshot the user may read. One query on the partnership index."""
-    from strategy.selectors import strategies_visible_to_user
+    """(id, status, plan version, created at) of every strategy the user may read, in id order: together they
+    name the state of every action, update and snapshot the user may read. One query on the partnership
+    index (SQL composed once per process); the read rule is access.may_read_strategy, the rule of
+    strategies_visible_to_user applied to each row."""
+    from partnerships.composed_sql import composed, fetch
 
-    return tuple(
-        strategies_visible_to_user(user).order_by("id").values_list("id", "status", "plan_version", "created_at")
-    )
+    partnership_ids = sorted(access.memberships_of(user))
+    if not partnership_ids:
+        return ()
+    sql, cols = composed("plan-states-in", lambda: _compose_plan_states("partnership"))
+    rows = fetch(sql.format(", ".join(["%s"] * len(partnership_ids))), partnership_ids)
+    states = (cols.values(row) for row in rows)
+    return tuple((pk, status, version, created) for pk, partnership_id, status, version, created in states
+                 if access.may_read_strategy(user, partnership_id, status))
 
 
 def updates_visible_to_user(user):
@@ -122,6 +149,32 @@ def annotate_flags(actions):
     return actions
 
 
+# What a row of the action tables shows, flags and sorts by; the long texts no table shows (completion and
+# cancellation notes) are left in the database.
+TABLE_ROW_FIELDS = (
+    "id", "strategy_id", "outcome_id", "lead_agency_id", "reference", "text", "lead_name", "lead_contact_needed",
+    "commencement_date", "completion_date", "original_completion_date", "start_year", "end_year", "measures_text",
+    "status", "progress", "last_update_at", "created_at", "version",
+)
+
+
+def plan_table_actions(actions_qs):
+    """The actions of `actions_qs` as the plan table shows them: flagged, each with its lead agency, outcome and
+    aim. The few agencies, outcomes and aims are read once each and shared by the actions (two small queries):
+    at 2,000 actions, building an agency, an outcome and an aim for every row was most of the time spent
+    reading the plan."""
+    from partnerships.models import Agency
+    from strategy.models import IntendedOutcome
+
+    actions = list(actions_qs.only(*TABLE_ROW_FIELDS))
+    agencies = Agency.objects.in_bulk({a.lead_agency_id for a in actions})
+    outcomes = IntendedOutcome.objects.select_related("aim").in_bulk({a.outcome_id for a in actions})
+    for action in actions:
+        action.lead_agency = agencies[action.lead_agency_id]
+        action.outcome = outcomes[action.outcome_id]
+    return annotate_flags(actions)
+
+
 def plan_actions(membership, strategy):
     """The strategy's actions in plan order (aim, outcome, reference) with what the plan page shows."""
     qs = visible_actions(membership).filter(strategy=strategy)
@@ -137,7 +190,12 @@ def my_agency_actions(membership):
     if current is None:
         return []
     qs = visible_actions(membership).filter(lead_agency_id=membership.agency_id, strategy=current)
-    actions = annotate_flags(list(with_table_relations(qs.select_related("strategy")).order_by("completion_date", "id")))
+    actions = list(qs.only(*TABLE_ROW_FIELDS).order_by("completion_date", "id"))
+    # Every one is of the current strategy and led by the member's agency: one instance of each, shared.
+    for action in actions:
+        action.strategy = current
+        action.lead_agency = membership.agency
+    annotate_flags(actions)
     actions.sort(key=lambda a: (not a.is_overdue, not a.is_stale, a.is_closed, a.completion_date or timezone.localdate().max))
     return actions
 

@@ -82,7 +82,7 @@ def action_plan(request, pk):
     base = visible_actions(request.membership).filter(strategy=strategy)
     filterset = ActionFilter(request.GET or None, queryset=base, request=request, strategy=strategy)
     # The plan table does not list recommendations, so they are not fetched.
-    actions = selectors.annotate_flags(list(filterset.qs.select_related("lead_agency", "outcome__aim")))
+    actions = selectors.plan_table_actions(filterset.qs)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "plan"
     descending = request.GET.get("order") == "desc"
     counts = selectors.filter_counts(base)

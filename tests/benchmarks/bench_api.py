@@ -118,9 +118,11 @@ def run(root, partnerships):
         for b in partnerships:
             token = tokens[b.manager.pk]
             progress = f"/api/v1/strategies/{b.strategy.pk}/progress/"
-            etag = _etag(base + progress, token)
+            listing = f"/api/v1/actions/?strategy={b.strategy.pk}"
+            etag, list_etag = _etag(base + progress, token), _etag(base + listing, token)
             for label, path, headers in (
-                (f"action list, page of 50 ({b.size} actions)", f"/api/v1/actions/?strategy={b.strategy.pk}", ()),
+                (f"action list, page of 50 ({b.size} actions)", listing, ()),
+                (f"action list, 304 ({b.size} actions)", listing, (("If-None-Match", list_etag),)),
                 (f"progress ({b.size} actions)", progress, ()),
                 (f"progress, 304 ({b.size} actions)", progress, (("If-None-Match", etag),)),
             ):

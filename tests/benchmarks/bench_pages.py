@@ -97,6 +97,29 @@ def export_time(b):
     return seconds
 
 
+def export_growth(partnerships):
+    """The PDF export at each size, and how its request and render times grow from the smallest."""
+    times = [(b.size, *_export_times(b)) for b in partnerships]
+    print("\n== PDF export by size: request ms, render s, pages, and the render's growth from the smallest")
+    for size, asked, seconds, pages in times:
+        print(f"   {size:>5} actions: request {asked * 1000:6.0f} ms, render {seconds:6.1f} s, {pages:4} pages, "
+              f"×{seconds / times[0][2]:.1f}")
+    return times
+
+
+def _export_times(b):
+    from exports import services
+    from exports.models import StrategyExport
+
+    StrategyExport.objects.filter(strategy=b.strategy).delete()
+    start = time.perf_counter()
+    export, _ = services.export_request(strategy=b.strategy, actor=b.manager)
+    asked = time.perf_counter() - start
+    start = time.perf_counter()
+    export = services.export_render(export_id=export.pk)
+    return asked, time.perf_counter() - start, export.page_count
+
+
 def reexport_time(b, runs=5):
     """An unchanged re-export: the request finds the finished export by its fingerprint (record versions)."""
     from exports import services
