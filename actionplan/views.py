@@ -50,7 +50,7 @@ def _strategy(request, pk):
 
 def _action(request, pk):
     qs = visible_actions(request.membership).select_related(
-        "strategy", "lead_agency", "outcome__aim", "core_component"
+        "strategy", "lead_agency", "outcome__aim", "core_component", "commitment__priority"
     )
     return access.get_visible_or_404(qs, pk=pk)
 
