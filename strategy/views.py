@@ -733,8 +733,8 @@ def strategy_measure_delete(request, pk, measure_pk):
     measure = _strategy_measure(strategy, measure_pk)
     return _delete_page(
         request, lambda: services.strategy_measure_delete(measure=measure, actor=request.user), strategy=strategy,
-        heading="Delete this measure?", explanation=measure.indicator, success="Measure deleted.",
-        redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures",
+        heading=f"Delete measure {measure.number} of the strategy as a whole?", explanation=measure.indicator,
+        success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures",
     )
 
 
