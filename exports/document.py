@@ -258,7 +258,7 @@ def _audits(strategy, context):
 
 
 def _priorities(strategy, context):
-    return {"priorities": selectors.priorities(strategy), "principles": selectors.principles(strategy)}
+    return {"priorities": selectors.priorities(strategy, with_commitments=True), "principles": selectors.principles(strategy)}
 
 
 def _governance(strategy, context):

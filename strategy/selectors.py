@@ -59,16 +59,16 @@ def aims_with_outcomes(strategy, *, with_measures=False, with_tags=False):
     return list(aims)
 
 
-def priorities(strategy, *, with_actions=False):
-    """The strategy's priorities in order, each with its "We will" commitments (and, with `with_actions`,
-    the actions made from each): two queries, three with the actions."""
-    commitments = Commitment.objects.order_by("number")
-    if with_actions:
-        commitments = commitments.prefetch_related("actions")
-    return list(
-        Priority.objects.filter(strategy=strategy).order_by("number")
-        .prefetch_related(Prefetch("commitments", queryset=commitments))
-    )
+def priorities(strategy, *, with_commitments=False, with_actions=False):
+    """The strategy's priorities in order; with `with_commitments`, each with its "We will" commitments (one
+    query more) and, with `with_actions` too, the actions made from each (one more)."""
+    queryset = Priority.objects.filter(strategy=strategy).order_by("number")
+    if with_commitments:
+        commitments = Commitment.objects.order_by("number")
+        if with_actions:
+            commitments = commitments.prefetch_related("actions")
+        queryset = queryset.prefetch_related(Prefetch("commitments", queryset=commitments))
+    return list(queryset)
 
 
 def principles(strategy):

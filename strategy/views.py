@@ -285,7 +285,7 @@ def section_move(request, pk, section_pk):
 def strategy_vision(request, pk):
     strategy = _strategy(request, pk)
     return render(request, "strategy/strategy_vision.html", {
-        "strategy": strategy, "priorities": selectors.priorities(strategy, with_actions=True),
+        "strategy": strategy, "priorities": selectors.priorities(strategy, with_commitments=True, with_actions=True),
         "principles": selectors.principles(strategy),
         "can_add_actions": access.can(request.membership, access.ACTION_CREATE, strategy),
         "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
