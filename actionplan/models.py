@@ -63,6 +63,10 @@ class Action(models.Model):
     completion_note = models.TextField(blank=True)
     cancellation_reason = models.TextField(blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # The "We will" commitment this action was made from, when it was.
+    commitment = models.ForeignKey(
+        "strategy.Commitment", on_delete=models.SET_NULL, null=True, blank=True, related_name="actions",
+    )
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         help_text="The action of the previous version this one was copied from.",

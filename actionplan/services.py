@@ -129,6 +129,21 @@ def action_create(
 
 
 @transaction.atomic
+def commitment_action_create(*, commitment, actor, **action_data):
+    """Make a "We will" commitment an action of the plan, under an intended outcome of the same strategy, and
+    link the action back to the commitment."""
+    if action_data["outcome"].aim.strategy_id != commitment.priority.strategy_id:
+        raise ValidationError({"outcome": "Choose an intended outcome of this strategy."})
+    action = action_create(actor=actor, **action_data)
+    action.commitment = commitment
+    action._history_user = actor
+    action.save(update_fields=["commitment", "updated_at"])
+    record(actor=actor, verb="commitment.action_linked", obj=commitment, partnership=action.strategy.partnership,
+           summary=f"Action {action.reference} made from this commitment")
+    return action
+
+
+@transaction.atomic
 def action_update_progress(
     *, action, actor, status, progress, narrative="", evidence_url="", expected_version=None,
     completion_note=None, cancellation_reason=None, as_of=None, files=(),

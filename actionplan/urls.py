@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("strategies/<int:pk>/actions/", views.action_plan, name="action_plan"),
     path("strategies/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("strategies/<int:pk>/we-will/<int:commitment_pk>/action/", views.commitment_action_create,
+         name="commitment_action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("actions/<int:pk>/comments/", views.action_comment_add, name="action_comment_add"),

@@ -15,9 +15,11 @@ from partnerships.form_views import save_form
 from partnerships.forms import apply_validation_error
 from partnerships.models import Agency, DocumentStatus, Role
 from partnerships.secret_links import private_page
+from strategy.models import Commitment
 from strategy.selectors import visible_strategies
 
 from . import selectors, services, transfer
+from .evidence import action_from_evidence
 from .filters import SORTS, ActionFilter
 from .forms import (
     ActionCommentForm,
@@ -49,7 +51,7 @@ def _strategy(request, pk):
 
 def _action(request, pk):
     qs = visible_actions(request.membership).select_related(
-        "strategy", "lead_agency", "outcome__aim", "core_component"
+        "strategy", "lead_agency", "outcome__aim", "core_component", "commitment__priority"
     )
     return access.get_visible_or_404(qs, pk=pk)
 
@@ -117,6 +119,23 @@ def action_create(request, pk):
     if action is not None:
         return redirect("action_detail", slug=request.partnership.slug, pk=action.pk)
     return render(request, "actionplan/action_form.html", {"form": form, "strategy": strategy})
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def commitment_action_create(request, pk, commitment_pk):
+    """Make a "We will" commitment an action of the same strategy's plan, linked back to it."""
+    strategy = _strategy(request, pk)
+    commitment = access.get_visible_or_404(
+        Commitment.objects.filter(priority__strategy=strategy).select_related("priority"), pk=commitment_pk)
+    text = commitment.text.strip()
+    return action_from_evidence(
+        request, strategy=strategy, initial={"text": text[:1].upper() + text[1:]},
+        write=lambda d: services.commitment_action_create(commitment=commitment, actor=request.user, **d),
+        back_url=reverse("strategy_vision", kwargs={"slug": request.partnership.slug, "pk": strategy.pk}),
+        title="Make a commitment an action",
+        caption=f"From priority {commitment.priority.number}, “{commitment.priority.title}”: we will {text}",
+    )
 
 
 def _render_detail(request, action, comment_form=None, status=200):

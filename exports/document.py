@@ -45,7 +45,8 @@ FINAL_STATUSES = (StrategyStatus.APPROVED, StrategyStatus.PUBLISHED, StrategySta
 
 # Records rendered inside a template section, after its narrative, in this order.
 SECTION_PARTS = {
-    "vision": ("exports/document/_vision.html", "exports/document/_priorities.html"),
+    "vision": ("exports/document/_vision.html", "exports/document/_priorities.html",
+               "exports/document/_principles.html"),
     "governance": ("exports/document/_governance.html",),
     "local_context": ("exports/document/_local_data.html", "exports/document/_audit_findings.html"),
     "aims_outcomes": ("exports/document/_aims.html",),
@@ -84,6 +85,7 @@ def _has_vision(context, section):
 PART_HAS_CONTENT = {
     "exports/document/_vision.html": _has_vision,
     "exports/document/_priorities.html": lambda c, s: bool(c["priorities"]),
+    "exports/document/_principles.html": lambda c, s: bool(c["principles"]),
     "exports/document/_governance.html": lambda c, s: bool(c["governance"]["bodies"]),
     "exports/document/_local_data.html": lambda c, s: bool(c["local_data"]),
     "exports/document/_audit_findings.html": lambda c, s: bool(c["audits"]),
@@ -92,7 +94,7 @@ PART_HAS_CONTENT = {
         lambda c, s: c["plan_printed"] and s.component is not None and bool(s.component.plan_actions),
     "exports/document/_training_needs.html": lambda c, s: bool(c["training_needs"]),
     "exports/document/_action_plan.html": lambda c, s: bool(c["actions"]),
-    "exports/document/_evaluation.html": lambda c, s: c["has_measures"],
+    "exports/document/_evaluation.html": lambda c, s: c["has_measures"] or bool(c["strategy_measures"]),
 }
 
 
@@ -234,6 +236,15 @@ def _plan(strategy, context):
     }
 
 
+def _aims_layout(strategy, context):
+    """The aims print as a table with only the columns some aim fills; aims written only as a title and a
+    list of parts print as headings with their lists, never as a table of empty cells."""
+    aims = context["aims"]
+    columns = {"means": any(a.what_this_means.strip() for a in aims),
+               "see": any(a.what_we_want_to_see.strip() for a in aims)}
+    return {"aims_columns": columns, "aims_tabular": columns["means"] or columns["see"]}
+
+
 def _local_data(strategy, context):
     from impact.selectors import local_data_for_export
 
@@ -247,7 +258,7 @@ def _audits(strategy, context):
 
 
 def _priorities(strategy, context):
-    return {"priorities": selectors.priorities(strategy)}
+    return {"priorities": selectors.priorities(strategy, with_commitments=True), "principles": selectors.principles(strategy)}
 
 
 def _governance(strategy, context):
@@ -262,7 +273,7 @@ def _evaluation(strategy, context):
     for aim in context["aims"]:
         aim.evaluation = [(outcome, by_outcome.get(outcome.pk, [])) for outcome in aim.outcomes.all()]
         aim.has_measures = any(measures for _, measures in aim.evaluation)
-    return {"has_measures": bool(by_outcome)}
+    return {"has_measures": bool(by_outcome), "strategy_measures": selectors.strategy_measures(strategy)}
 
 
 def _coverage(strategy, context):
@@ -276,7 +287,7 @@ def _training_needs(strategy, context):
 
 
 CONTEXT_PROVIDERS = (
-    _branding, _front_and_body_sections, _plan, _local_data, _audits,
+    _branding, _front_and_body_sections, _plan, _aims_layout, _local_data, _audits,
     _priorities, _governance, _evaluation, _coverage, _training_needs,
 )
 
@@ -379,7 +390,8 @@ def content_snapshot(context):
             for s in [*context["front_sections"], *context["sections"]]
         ],
         "aims": [
-            {"number": a.number, "title": a.title, "hash": _digest(a.title, a.what_this_means, a.what_we_want_to_see)}
+            {"number": a.number, "title": a.title,
+             "hash": _digest(a.title, a.sub_aims, a.what_this_means, a.what_we_want_to_see)}
             for a in context["aims"]
         ],
         "actions": [

@@ -3,7 +3,16 @@ from django import forms
 from partnerships.forms import PortalForm, PortalModelForm
 from partnerships.models import AffectedGroup, FormOfAbuse
 
-from .models import GovernanceBody, Measure, Priority, StrategicAim, Strategy, VisionPlacement
+from .models import (
+    GovernanceBody,
+    Measure,
+    PracticePrinciple,
+    Priority,
+    StrategicAim,
+    Strategy,
+    StrategyMeasure,
+    VisionPlacement,
+)
 
 
 class StrategyForm(PortalModelForm):
@@ -43,16 +52,20 @@ class AimForm(PortalModelForm):
 
     class Meta:
         model = StrategicAim
-        fields = ["title", "what_this_means", "what_we_want_to_see", "forms_of_abuse", "affected_groups"]
+        fields = ["title", "sub_aims", "what_this_means", "what_we_want_to_see", "forms_of_abuse", "affected_groups"]
         labels = {
             "title": "Aim",
+            "sub_aims": "The parts of this aim (optional)",
             "forms_of_abuse": "Forms of child sexual abuse this aim takes up (optional)",
             "affected_groups": "People affected that this aim responds to (optional)",
         }
         help_texts = {
+            "sub_aims": ("For an aim written as a list: one part a line, each starting with a hyphen (-). "
+                         "An aim written this way needs no intended outcomes."),
             "what_we_want_to_see": "To write a list, start each line with a hyphen (-).",
         }
         widgets = {
+            "sub_aims": forms.Textarea(attrs={"rows": 4}),
             "what_this_means": forms.Textarea(attrs={"rows": 4}),
             "what_we_want_to_see": forms.Textarea(attrs={"rows": 4}),
             "forms_of_abuse": forms.CheckboxSelectMultiple,
@@ -78,8 +91,26 @@ class PriorityForm(PortalModelForm):
         model = Priority
         fields = ["title", "what_this_means"]
         labels = {"title": "Priority or commitment", "what_this_means": "What this means"}
-        help_texts = {"title": "A short name all partners will recognise, for example “Notice and name”."}
-        widgets = {"what_this_means": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"title": ("A name all partners will recognise, for example “Notice and name”. "
+                                "A whole sentence is fine: it is kept as written.")}
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "what_this_means": forms.Textarea(attrs={"rows": 4})}
+
+
+class CommitmentForm(PortalForm):
+    text = forms.CharField(
+        label="We will", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the partners will do, as it reads after “We will”, for example “train every "
+                  "designated safeguarding lead in talking to children”.",
+    )
+
+
+class PrincipleForm(PortalModelForm):
+    class Meta:
+        model = PracticePrinciple
+        fields = ["name", "description"]
+        labels = {"name": "Principle or value", "description": "What it means in practice"}
+        help_texts = {"description": "Write in Markdown; to write a list, start each line with a hyphen (-)."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
 class GovernanceBodyForm(PortalModelForm):
@@ -114,6 +145,16 @@ class MeasureForm(PortalModelForm):
             "baseline": "Where things stand now, with the date of the figure.",
         }
         widgets = {"indicator": forms.Textarea(attrs={"rows": 3})}
+
+
+class StrategyMeasureForm(MeasureForm):
+    class Meta(MeasureForm.Meta):
+        model = StrategyMeasure
+        help_texts = {
+            **MeasureForm.Meta.help_texts,
+            "indicator": "How the success of the strategy as a whole will be measured, for example “more "
+                         "children are identified as sexually abused, closer to the estimated prevalence”.",
+        }
 
 
 class CoverageForm(PortalForm):

@@ -198,6 +198,8 @@ class StrategicAim(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="aims")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
+    # An aim some partnerships write as a short list of parts, with no intended outcomes under it.
+    sub_aims = models.TextField("the parts of this aim", blank=True)
     what_this_means = models.TextField(blank=True)
     what_we_want_to_see = models.TextField("what we want to see by the end of the strategy", blank=True)
     # Optional tags: which forms of abuse and affected groups this aim takes up.
@@ -217,7 +219,7 @@ class StrategicAim(models.Model):
 
     def clean(self):
         super().clean()
-        check_markdown_fields(self, ('what_this_means', 'what_we_want_to_see'))
+        check_markdown_fields(self, ('sub_aims', 'what_this_means', 'what_we_want_to_see'))
 
     def __str__(self):
         return f"Aim {self.number}: {self.title}"
@@ -260,7 +262,8 @@ class Priority(models.Model):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=200)
+    # Real commitments are often a whole sentence: no length limit to cut them short.
+    title = models.TextField()
     what_this_means = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -359,3 +362,100 @@ class Measure(models.Model):
     @property
     def audit_partnership(self):
         return self.outcome.aim.strategy.partnership
+
+
+class Commitment(models.Model):
+    """One item of a priority's "We will" list. It can later be made an action of the plan
+    (the action links back to it)."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="commitments")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField("we will")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "number"], name="commitment_number_unique_in_priority",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+        ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('text',))
+
+    def __str__(self):
+        return f"{self.priority.number}.{self.number} We will {self.text[:80]}"
+
+    @property
+    def audit_partnership(self):
+        return self.priority.strategy.partnership
+
+
+class StrategyMeasure(models.Model):
+    """How the success of the strategy as a whole will be measured, not tied to one intended outcome."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="strategy_measures")
+    number = models.PositiveSmallIntegerField()
+    indicator = models.TextField()
+    data_source = models.CharField(max_length=300, blank=True)
+    collection = models.CharField("how and where it is collected", max_length=300, blank=True)
+    collated_by = models.CharField("who collates and presents it", max_length=200, blank=True)
+    frequency = models.CharField("how often", max_length=100, blank=True)
+    baseline = models.CharField(max_length=200, blank=True)
+    target = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"], name="strategy_measure_number_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="strategy_measure_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.indicator[:80]
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership
+
+
+class PracticePrinciple(models.Model):
+    """A principle or value all partners' practice follows, with what it means (Markdown, may be a list)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principles")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"], name="principle_number_unique_in_strategy",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="principle_number_positive"),
+        ]
+
+    def clean(self):
+        super().clean()
+        check_markdown_fields(self, ('description',))
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership

@@ -10,14 +10,17 @@ from partnerships.models import AffectedGroup, FormOfAbuse, SuccessCriterion
 
 from . import language
 from .models import (
+    Commitment,
     GovernanceBody,
     IntendedOutcome,
     Measure,
+    PracticePrinciple,
     Priority,
     Section,
     SectionKind,
     StrategicAim,
     Strategy,
+    StrategyMeasure,
     number_sections,
 )
 from .template import TEMPLATE_SECTIONS
@@ -56,8 +59,25 @@ def aims_with_outcomes(strategy, *, with_measures=False, with_tags=False):
     return list(aims)
 
 
-def priorities(strategy):
-    return list(Priority.objects.filter(strategy=strategy).order_by("number"))
+def priorities(strategy, *, with_commitments=False, with_actions=False):
+    """The strategy's priorities in order; with `with_commitments`, each with its "We will" commitments (one
+    query more) and, with `with_actions` too, the actions made from each (one more)."""
+    queryset = Priority.objects.filter(strategy=strategy).order_by("number")
+    if with_commitments:
+        commitments = Commitment.objects.order_by("number")
+        if with_actions:
+            commitments = commitments.prefetch_related("actions")
+        queryset = queryset.prefetch_related(Prefetch("commitments", queryset=commitments))
+    return list(queryset)
+
+
+def principles(strategy):
+    return list(PracticePrinciple.objects.filter(strategy=strategy).order_by("number"))
+
+
+def strategy_measures(strategy):
+    """The measures of the strategy as a whole, in order."""
+    return list(StrategyMeasure.objects.filter(strategy=strategy).order_by("number"))
 
 
 def governance(strategy):
@@ -178,7 +198,8 @@ def strategy_completeness(strategy, slug):
     if not aims:
         gaps.append(("There are no strategic aims.", url("strategy_aims")))
     for aim in aims:
-        if not aim.what_this_means.strip() or not aim.what_we_want_to_see.strip():
+        # An aim written as a list of its parts says what it means by them.
+        if not aim.sub_aims.strip() and (not aim.what_this_means.strip() or not aim.what_we_want_to_see.strip()):
             gaps.append((f"Aim {aim.number} does not say what it means or what we want to see by the end.",
                          url("aim_edit", aim_pk=aim.pk)))
         if not aim.outcomes.all():

@@ -9,7 +9,19 @@ from partnerships.audit import diff, record
 from partnerships.errors import ConflictError
 from partnerships.records import update_recorded
 
-from .models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, SectionKind, StrategicAim, Strategy
+from .models import (
+    Commitment,
+    GovernanceBody,
+    IntendedOutcome,
+    Measure,
+    PracticePrinciple,
+    Priority,
+    Section,
+    SectionKind,
+    StrategicAim,
+    Strategy,
+    StrategyMeasure,
+)
 from .template import TEMPLATE_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -94,14 +106,14 @@ def section_update(*, section, actor, title, body, expected_revision):
 
 @transaction.atomic
 def aim_create(*, strategy, actor, title, what_this_means="", what_we_want_to_see="", number=None,
-               forms_of_abuse=(), affected_groups=()):
+               forms_of_abuse=(), affected_groups=(), sub_aims=""):
     """Add a strategic aim, numbered after the last one unless a number is given, with optional coverage tags."""
     _editable_strategy_of(strategy)
     if number is None:
         last = strategy.aims.order_by("-number").values_list("number", flat=True).first()
         number = (last or 0) + 1
     aim = StrategicAim(
-        strategy=strategy, number=number, title=title,
+        strategy=strategy, number=number, title=title, sub_aims=sub_aims,
         what_this_means=what_this_means, what_we_want_to_see=what_we_want_to_see,
     )
     aim.full_clean()
@@ -141,6 +153,8 @@ def _editable_strategy_of(obj):
         strategy_id = obj.aim.strategy_id
     elif isinstance(obj, Measure):
         strategy_id = obj.outcome.aim.strategy_id
+    elif isinstance(obj, Commitment):
+        strategy_id = Priority.objects.filter(pk=obj.priority_id).values_list("strategy_id", flat=True).get()
     else:
         strategy_id = obj.strategy_id
     strategy = Strategy.objects.select_for_update().get(pk=strategy_id)
@@ -321,6 +335,69 @@ def priority_move(*, priority, actor, direction, position=None):
                         verb="priority.moved", label=priority.title)
 
 
+# -- "We will" commitments under a priority --------------------------------------
+
+
+@transaction.atomic
+def commitment_create(*, priority, actor, text):
+    """Add an item to a priority's "We will" list, numbered after the last one."""
+    commitment = Commitment(priority=priority, text=text)
+    commitment.number = _next_number(Commitment.objects.select_for_update().filter(priority=priority))
+    _save(commitment, actor)
+    record(actor=actor, verb="commitment.created", obj=commitment, summary=str(commitment))
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, commitment, actor, text):
+    return _update(commitment, actor, ("text",), {"text": text}, verb="commitment.updated")[0]
+
+
+@transaction.atomic
+def commitment_delete(*, commitment, actor):
+    """Delete a "We will" item and close the gap in the numbering. An action made from it stays in the plan."""
+    _delete_and_renumber(commitment, Commitment.objects.filter(priority_id=commitment.priority_id), actor,
+                         verb="commitment.deleted")
+
+
+@transaction.atomic
+def commitment_move(*, commitment, actor, direction, position=None):
+    return _move_within(commitment, Commitment.objects.filter(priority_id=commitment.priority_id), actor, direction,
+                        position, verb="commitment.moved", label=f"We will {commitment.text[:60]}")
+
+
+# -- practice principles -----------------------------------------------------------
+
+PRINCIPLE_FIELDS = ("name", "description")
+
+
+@transaction.atomic
+def principle_create(*, strategy, actor, name, description=""):
+    """Add a practice principle (or value), numbered after the last one."""
+    principle = PracticePrinciple(strategy=strategy, name=name, description=description)
+    principle.number = _next_number(PracticePrinciple.objects.select_for_update().filter(strategy=strategy))
+    _save(principle, actor)
+    record(actor=actor, verb="principle.created", obj=principle, summary=principle.name)
+    return principle
+
+
+@transaction.atomic
+def principle_update(*, principle, actor, **values):
+    return _update(principle, actor, PRINCIPLE_FIELDS, values, verb="principle.updated")[0]
+
+
+@transaction.atomic
+def principle_delete(*, principle, actor):
+    _delete_and_renumber(principle, PracticePrinciple.objects.filter(strategy_id=principle.strategy_id), actor,
+                         verb="principle.deleted")
+
+
+@transaction.atomic
+def principle_move(*, principle, actor, direction, position=None):
+    return _move_within(principle, PracticePrinciple.objects.filter(strategy_id=principle.strategy_id), actor,
+                        direction, position, verb="principle.moved", label=principle.name)
+
+
 # -- governance ------------------------------------------------------------------
 
 GOVERNANCE_FIELDS = ("name", "kind", "chair", "reports_to", "meeting_frequency", "purpose")
@@ -383,7 +460,7 @@ def governance_body_delete(*, body, actor):
 # Renumbering aims or outcomes does not change action references (1.1, 1.2 …): they are the
 # plan's own labels, quoted in minutes and reports, and are edited in the action plan.
 
-AIM_FIELDS = ("title", "what_this_means", "what_we_want_to_see")
+AIM_FIELDS = ("title", "sub_aims", "what_this_means", "what_we_want_to_see")
 
 
 def _set_tags(obj, actor, values, names, *, verb):
@@ -482,6 +559,36 @@ def measure_update(*, measure, actor, **values):
 @transaction.atomic
 def measure_delete(*, measure, actor):
     _delete(measure, actor, verb="measure.deleted")
+
+
+# -- measures of the strategy as a whole ------------------------------------------
+
+
+@transaction.atomic
+def strategy_measure_create(*, strategy, actor, **values):
+    """Add a measure of the strategy's success as a whole, numbered after the last one."""
+    measure = StrategyMeasure(strategy=strategy, **{k: v for k, v in values.items() if k in MEASURE_FIELDS})
+    measure.number = _next_number(StrategyMeasure.objects.select_for_update().filter(strategy=strategy))
+    _save(measure, actor)
+    record(actor=actor, verb="strategy_measure.created", obj=measure, summary=str(measure))
+    return measure
+
+
+@transaction.atomic
+def strategy_measure_update(*, measure, actor, **values):
+    return _update(measure, actor, MEASURE_FIELDS, values, verb="strategy_measure.updated")[0]
+
+
+@transaction.atomic
+def strategy_measure_delete(*, measure, actor):
+    _delete_and_renumber(measure, StrategyMeasure.objects.filter(strategy_id=measure.strategy_id), actor,
+                         verb="strategy_measure.deleted")
+
+
+@transaction.atomic
+def strategy_measure_move(*, measure, actor, direction, position=None):
+    return _move_within(measure, StrategyMeasure.objects.filter(strategy_id=measure.strategy_id), actor, direction,
+                        position, verb="strategy_measure.moved", label=f"Measure “{measure.indicator[:60]}”")
 
 
 # -- coverage --------------------------------------------------------------------

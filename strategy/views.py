@@ -18,6 +18,7 @@ from strategy.selectors import visible_strategies
 from . import language, selectors, services
 from .forms import (
     AimForm,
+    CommitmentForm,
     CoverageForm,
     DocumentLayoutForm,
     DocumentPartForm,
@@ -25,12 +26,14 @@ from .forms import (
     MeasureForm,
     MoveForm,
     OutcomeForm,
+    PrincipleForm,
     PriorityForm,
     SectionCreateForm,
     SectionForm,
     StrategyForm,
+    StrategyMeasureForm,
 )
-from .models import DOCUMENT_ANNEXES, IntendedOutcome, Measure, SectionKind
+from .models import DOCUMENT_ANNEXES, Commitment, IntendedOutcome, Measure, SectionKind
 from .template import KIND_PROMPTS
 
 
@@ -331,7 +334,9 @@ def section_move(request, pk, section_pk):
 def strategy_vision(request, pk):
     strategy = _strategy(request, pk)
     return render(request, "strategy/strategy_vision.html", {
-        "strategy": strategy, "priorities": selectors.priorities(strategy),
+        "strategy": strategy, "priorities": selectors.priorities(strategy, with_commitments=True, with_actions=True),
+        "principles": selectors.principles(strategy),
+        "can_add_actions": access.can(request.membership, access.ACTION_CREATE, strategy),
         "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
     })
 
@@ -388,6 +393,128 @@ def priority_move(request, pk, priority_pk):
     return _move_page(
         request, lambda d, p: services.priority_move(priority=priority, actor=request.user, direction=d, position=p),
         label=f"“{priority.title}”", redirect_to=_url(request, "strategy_vision", strategy),
+    )
+
+
+# -- "We will" commitments under a priority ----------------------------------------
+
+
+def _commitment(strategy, commitment_pk):
+    return access.get_visible_or_404(
+        Commitment.objects.filter(priority__strategy=strategy).select_related("priority"), pk=commitment_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def commitment_create(request, pk, priority_pk):
+    strategy = _editable_strategy(request, pk)
+    priority = _priority(strategy, priority_pk)
+    return _form_page(
+        request, CommitmentForm(request.POST or None),
+        lambda data: services.commitment_create(priority=priority, actor=request.user, text=data["text"]),
+        strategy=strategy, heading=f"Add to what we will do for priority {priority.number}", caption=priority.title,
+        success=f"Added to priority {priority.number}.",
+        redirect_to=_url(request, "strategy_vision", strategy) + f"#priority-{priority.pk}", submit="Add",
+        add_another=True,
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, pk, commitment_pk):
+    strategy = _editable_strategy(request, pk)
+    commitment = _commitment(strategy, commitment_pk)
+    return _form_page(
+        request, CommitmentForm(request.POST or None, initial={"text": commitment.text}),
+        lambda data: services.commitment_update(commitment=commitment, actor=request.user, text=data["text"]),
+        strategy=strategy, heading=f"Change commitment {commitment.priority.number}.{commitment.number}",
+        caption=commitment.priority.title, success="Commitment saved.",
+        redirect_to=_url(request, "strategy_vision", strategy) + f"#priority-{commitment.priority_id}", submit="Save",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def commitment_delete(request, pk, commitment_pk):
+    strategy = _editable_strategy(request, pk)
+    commitment = _commitment(strategy, commitment_pk)
+    return _delete_page(
+        request, lambda: services.commitment_delete(commitment=commitment, actor=request.user), strategy=strategy,
+        heading=f"Delete commitment {commitment.priority.number}.{commitment.number}?",
+        explanation=f"“We will {commitment.text}” is removed from the priority. An action made from it stays in the "
+                    "action plan.",
+        success="Commitment deleted.",
+        redirect_to=_url(request, "strategy_vision", strategy) + f"#priority-{commitment.priority_id}",
+    )
+
+
+@access.partnership_view
+@require_POST
+def commitment_move(request, pk, commitment_pk):
+    strategy = _editable_strategy(request, pk)
+    commitment = _commitment(strategy, commitment_pk)
+    return _move_page(
+        request,
+        lambda d, p: services.commitment_move(commitment=commitment, actor=request.user, direction=d, position=p),
+        label=f"Commitment {commitment.priority.number}.{commitment.number}",
+        redirect_to=_url(request, "strategy_vision", strategy) + f"#priority-{commitment.priority_id}",
+    )
+
+
+# -- practice principles -------------------------------------------------------------
+
+
+def _principle(strategy, principle_pk):
+    return access.get_visible_or_404(strategy.principles.all(), pk=principle_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def principle_create(request, pk):
+    strategy = _editable_strategy(request, pk)
+    return _form_page(
+        request, PrincipleForm(request.POST or None),
+        lambda data: services.principle_create(strategy=strategy, actor=request.user, **data),
+        strategy=strategy, heading="Add a practice principle", success="Practice principle added.",
+        redirect_to=_url(request, "strategy_vision", strategy) + "#principles", submit="Add principle",
+        add_another=True,
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def principle_edit(request, pk, principle_pk):
+    strategy = _editable_strategy(request, pk)
+    principle = _principle(strategy, principle_pk)
+    return _form_page(
+        request, PrincipleForm(request.POST or None, instance=principle),
+        lambda data: services.principle_update(principle=principle, actor=request.user, **data),
+        strategy=strategy, heading=f"Change “{principle.name}”", success="Practice principle saved.",
+        redirect_to=_url(request, "strategy_vision", strategy) + "#principles", submit="Save principle",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def principle_delete(request, pk, principle_pk):
+    strategy = _editable_strategy(request, pk)
+    principle = _principle(strategy, principle_pk)
+    return _delete_page(
+        request, lambda: services.principle_delete(principle=principle, actor=request.user), strategy=strategy,
+        heading=f"Delete “{principle.name}”?", explanation="The principles after it move up one place.",
+        success="Practice principle deleted.", redirect_to=_url(request, "strategy_vision", strategy) + "#principles",
+    )
+
+
+@access.partnership_view
+@require_POST
+def principle_move(request, pk, principle_pk):
+    strategy = _editable_strategy(request, pk)
+    principle = _principle(strategy, principle_pk)
+    return _move_page(
+        request,
+        lambda d, p: services.principle_move(principle=principle, actor=request.user, direction=d, position=p),
+        label=f"“{principle.name}”", redirect_to=_url(request, "strategy_vision", strategy) + "#principles",
     )
 
 
@@ -569,6 +696,7 @@ def measure_list(request, pk):
     strategy = _strategy(request, pk)
     return render(request, "strategy/measure_list.html", {
         "strategy": strategy, "aims": selectors.aims_with_outcomes(strategy, with_measures=True),
+        "strategy_measures": selectors.strategy_measures(strategy),
         "can_edit": access.can(request.membership, access.STRATEGY_EDIT, strategy),
     })
 
@@ -618,6 +746,64 @@ def measure_delete(request, pk, measure_pk):
         request, lambda: services.measure_delete(measure=measure, actor=request.user), strategy=strategy,
         heading="Delete this measure?", explanation=measure.indicator,
         success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + f"#outcome-{measure.outcome_id}",
+    )
+
+
+# -- measures of the strategy as a whole ---------------------------------------------
+
+
+def _strategy_measure(strategy, measure_pk):
+    return access.get_visible_or_404(strategy.strategy_measures.all(), pk=measure_pk)
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def strategy_measure_create(request, pk):
+    strategy = _editable_strategy(request, pk)
+    return _form_page(
+        request, StrategyMeasureForm(request.POST or None),
+        lambda data: services.strategy_measure_create(strategy=strategy, actor=request.user, **data),
+        strategy=strategy, heading="Add a measure of the strategy's success",
+        success="Measure of the strategy added.",
+        redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures", submit="Add measure",
+        add_another=True,
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def strategy_measure_edit(request, pk, measure_pk):
+    strategy = _editable_strategy(request, pk)
+    measure = _strategy_measure(strategy, measure_pk)
+    return _form_page(
+        request, StrategyMeasureForm(request.POST or None, instance=measure),
+        lambda data: services.strategy_measure_update(measure=measure, actor=request.user, **data),
+        strategy=strategy, heading="Change a measure of the strategy's success", success="Measure saved.",
+        redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures", submit="Save measure",
+    )
+
+
+@access.partnership_view
+@require_http_methods(["GET", "POST"])
+def strategy_measure_delete(request, pk, measure_pk):
+    strategy = _editable_strategy(request, pk)
+    measure = _strategy_measure(strategy, measure_pk)
+    return _delete_page(
+        request, lambda: services.strategy_measure_delete(measure=measure, actor=request.user), strategy=strategy,
+        heading=f"Delete measure {measure.number} of the strategy as a whole?", explanation=measure.indicator,
+        success="Measure deleted.", redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures",
+    )
+
+
+@access.partnership_view
+@require_POST
+def strategy_measure_move(request, pk, measure_pk):
+    strategy = _editable_strategy(request, pk)
+    measure = _strategy_measure(strategy, measure_pk)
+    return _move_page(
+        request,
+        lambda d, p: services.strategy_measure_move(measure=measure, actor=request.user, direction=d, position=p),
+        label=f"Measure {measure.number}", redirect_to=_url(request, "measure_list", strategy) + "#strategy-measures",
     )
 
 

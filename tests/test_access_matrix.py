@@ -213,6 +213,24 @@ def evidence_file_of(side):
     return side.evidence_file
 
 
+def shapes(side):
+    """A "We will" commitment under the side's priority, a practice principle and a measure of the strategy as a
+    whole, made once per side."""
+    from strategy.models import Commitment, PracticePrinciple, StrategyMeasure
+
+    if not hasattr(side, "commitment"):
+        side.commitment = Commitment.objects.create(priority=side.priority, number=1, text="train every lead")
+        side.principle = PracticePrinciple.objects.create(strategy=side.strategy, number=1, name="Child first")
+        side.strategy_measure = StrategyMeasure.objects.create(strategy=side.strategy, number=1, indicator="More told")
+    return side
+
+
+def S2(**objects):
+    """URL kwargs for a strategy page naming one of the side's `shapes` records."""
+    return lambda s: {"slug": s.slug, "pk": s.strategy.pk,
+                      **{k: getattr(shapes(s), v).pk for k, v in objects.items()}}
+
+
 def K(**objects):
     """URL kwargs for a strategy page: the side's strategy, plus `name_pk=<attribute of the side>`."""
     return lambda s: {"slug": s.slug, "pk": s.strategy.pk, **{k: getattr(s, v).pk for k, v in objects.items()}}
@@ -323,6 +341,27 @@ MATRIX = {
     "priority_delete": (K(priority_pk="priority"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
                         {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
     "priority_move": (K(priority_pk="priority"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "commitment_create": (K(priority_pk="priority"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML}),
+    "commitment_edit": (S2(commitment_pk="commitment"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                        {"GET": OTHER_SIDE_HTML}),
+    "commitment_delete": (S2(commitment_pk="commitment"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                          {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "commitment_move": (S2(commitment_pk="commitment"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "principle_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "principle_edit": (S2(principle_pk="principle"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                       {"GET": OTHER_SIDE_HTML}),
+    "principle_delete": (S2(principle_pk="principle"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                         {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "principle_move": (S2(principle_pk="principle"), MOVE, {"POST": OTHER_SIDE_HTML}),
+    "strategy_measure_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                                {"GET": OTHER_SIDE_HTML}),
+    "strategy_measure_edit": (S2(measure_pk="strategy_measure"),
+                              {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "strategy_measure_delete": (S2(measure_pk="strategy_measure"),
+                                {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
+                                {"GET": OTHER_SIDE_HTML, "POST": OTHER_SIDE_HTML}),
+    "strategy_measure_move": (S2(measure_pk="strategy_measure"), MOVE, {"POST": OTHER_SIDE_HTML}),
     "governance_list": (K(), {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "governance_create": (K(), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "governance_edit": (K(body_pk="governance_body"), {"GET": MANAGER_ONLY_DRAFT, "POST": MANAGER_POST_DRAFT},
@@ -382,6 +421,7 @@ MATRIX = {
     "branding_edit": (S, {"GET": E(default=403, manager=200)}, {"GET": OTHER_SIDE_HTML}),
     "action_plan": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_create": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
+    "commitment_action_create": (S2(commitment_pk="commitment"), {"GET": MANAGER_ONLY_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_detail": (lambda s: {"slug": s.slug, "pk": s.action.pk}, {"GET": READ_DRAFT}, {"GET": OTHER_SIDE_HTML}),
     "action_update": (
         lambda s: {"slug": s.slug, "pk": s.action.pk},
@@ -574,6 +614,15 @@ BODIES = {
     "priority_create": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
     "priority_edit": {"title": "Notice and name", "what_this_means": "We know how common abuse is."},
     "priority_move": {"direction": "down"},
+    "commitment_create": {"text": "train every designated safeguarding lead"},
+    "commitment_edit": {"text": "train every designated safeguarding lead"},
+    "commitment_move": {"direction": "down"},
+    "principle_create": {"name": "Child first", "description": "- We listen to children."},
+    "principle_edit": {"name": "Child first", "description": "- We listen to children."},
+    "principle_move": {"direction": "down"},
+    "strategy_measure_create": {"indicator": "More children are identified"},
+    "strategy_measure_edit": {"indicator": "More children are identified"},
+    "strategy_measure_move": {"direction": "down"},
     "governance_create": {"name": "Delivery Group", "kind": "delivery_group"},
     "governance_edit": {"name": "Delivery Group", "kind": "delivery_group"},
     "aim_edit": {"title": "Children are safer"},

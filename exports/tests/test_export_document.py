@@ -230,7 +230,8 @@ def test_data_assembly_takes_the_same_number_of_queries_at_any_size(world, djang
     with django_assert_num_queries(len(small.captured_queries)):
         context = document_context(side.strategy)
     assert len(context["actions"]) == 80 and len(context["aims"]) == 6
-    assert len(small.captured_queries) <= 20
+    # 20, and 3 for the "We will" commitments, the practice principles and the strategy's own measures.
+    assert len(small.captured_queries) <= 23
 
 
 def test_the_html_page_is_the_same_document(world, client):

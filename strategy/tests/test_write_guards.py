@@ -40,6 +40,13 @@ class World:
         self.body = GovernanceBodyFactory(strategy=self.strategy)
         self.measure = MeasureFactory(outcome=self.outcome)
         self.agency = AgencyFactory(partnership=self.strategy.partnership)
+        self.commitment = services.commitment_create(priority=self.priority, actor=self.actor, text="train leads")
+        services.commitment_create(priority=self.priority, actor=self.actor, text="audit practice")
+        self.principle = services.principle_create(strategy=self.strategy, actor=self.actor, name="Child first")
+        services.principle_create(strategy=self.strategy, actor=self.actor, name="Think family")
+        self.strategy_measure = services.strategy_measure_create(strategy=self.strategy, actor=self.actor,
+                                                                 indicator="More children identified")
+        services.strategy_measure_create(strategy=self.strategy, actor=self.actor, indicator="Fewer repeat referrals")
 
 
 # Each write: (name, a call making it through the service).
@@ -70,6 +77,21 @@ WRITES = {
     "measure_create": lambda w: services.measure_create(outcome=w.outcome, actor=w.actor, indicator="New"),
     "measure_update": lambda w: services.measure_update(measure=w.measure, actor=w.actor, indicator="Changed"),
     "measure_delete": lambda w: services.measure_delete(measure=w.measure, actor=w.actor),
+    "commitment_create": lambda w: services.commitment_create(priority=w.priority, actor=w.actor, text="New"),
+    "commitment_update": lambda w: services.commitment_update(commitment=w.commitment, actor=w.actor, text="Changed"),
+    "commitment_delete": lambda w: services.commitment_delete(commitment=w.commitment, actor=w.actor),
+    "commitment_move": lambda w: services.commitment_move(commitment=w.commitment, actor=w.actor, direction="down"),
+    "principle_create": lambda w: services.principle_create(strategy=w.strategy, actor=w.actor, name="New"),
+    "principle_update": lambda w: services.principle_update(principle=w.principle, actor=w.actor, name="Changed"),
+    "principle_delete": lambda w: services.principle_delete(principle=w.principle, actor=w.actor),
+    "principle_move": lambda w: services.principle_move(principle=w.principle, actor=w.actor, direction="down"),
+    "strategy_measure_create": lambda w: services.strategy_measure_create(strategy=w.strategy, actor=w.actor,
+                                                                          indicator="New"),
+    "strategy_measure_update": lambda w: services.strategy_measure_update(measure=w.strategy_measure, actor=w.actor,
+                                                                          indicator="Changed"),
+    "strategy_measure_delete": lambda w: services.strategy_measure_delete(measure=w.strategy_measure, actor=w.actor),
+    "strategy_measure_move": lambda w: services.strategy_measure_move(measure=w.strategy_measure, actor=w.actor,
+                                                                      direction="down"),
     "strategy_set_coverage": lambda w: services.strategy_set_coverage(
         strategy=w.strategy, actor=w.actor, forms_of_abuse=list(FormOfAbuse.objects.all()[:2]), affected_groups=[]),
 }
@@ -77,7 +99,18 @@ WRITES = {
 
 def _state(world):
     """Everything a drafting write could change, as plain values."""
-    from strategy.models import GovernanceBody, IntendedOutcome, Measure, Priority, Section, StrategicAim, Strategy
+    from strategy.models import (
+        Commitment,
+        GovernanceBody,
+        IntendedOutcome,
+        Measure,
+        PracticePrinciple,
+        Priority,
+        Section,
+        StrategicAim,
+        Strategy,
+        StrategyMeasure,
+    )
 
     def rows(model, **filters):
         return sorted(model.objects.filter(**filters).values_list(), key=lambda row: row[0])
@@ -91,6 +124,9 @@ def _state(world):
         "priorities": rows(Priority, strategy=strategy),
         "bodies": rows(GovernanceBody, strategy=strategy),
         "measures": rows(Measure, outcome__aim__strategy=strategy),
+        "commitments": rows(Commitment, priority__strategy=strategy),
+        "principles": rows(PracticePrinciple, strategy=strategy),
+        "strategy_measures": rows(StrategyMeasure, strategy=strategy),
         "coverage": (sorted(strategy.forms_of_abuse.values_list("pk", flat=True)),
                      sorted(strategy.affected_groups.values_list("pk", flat=True))),
         "audit": AuditEvent.objects.count(),
