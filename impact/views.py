@@ -227,6 +227,7 @@ def annual_report_pdf(request, pk):
     report_url = reverse("annual_report", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
     return render(request, "impact/annual_report_pdf.html", {
         "strategy": strategy, "document": document, "start": start, "end": end, "stalled": document.is_stalled(),
+        "format_label": "Word version" if request.GET.get("format") == "docx" else "PDF",
         "check_url": f"{request.path}?{watch.urlencode()}", "again_url": f"{request.path}?{again.urlencode()}",
         "report_url": f"{report_url}?{again.urlencode()}",
     })
