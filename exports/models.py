@@ -15,6 +15,10 @@ def export_upload_to(instance, filename):
     return f"exports/{instance.strategy.partnership_id}/{instance.fingerprint or 'pending'}-{instance.pk}.pdf"
 
 
+def export_docx_upload_to(instance, filename):
+    return f"exports/{instance.strategy.partnership_id}/{instance.fingerprint or 'pending'}-{instance.pk}.docx"
+
+
 class StrategyExport(BackgroundDocument, models.Model):
     """One rendering of a strategy into its published document, kept as it was."""
 
@@ -28,6 +32,8 @@ class StrategyExport(BackgroundDocument, models.Model):
     strategy_status = models.CharField(max_length=20, choices=StrategyStatus.choices)
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     file = models.FileField(upload_to=export_upload_to, blank=True)
+    # The Word version, rendered in the same job as the PDF from the same HTML.
+    docx_file = models.FileField(upload_to=export_docx_upload_to, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -50,6 +56,10 @@ class StrategyExport(BackgroundDocument, models.Model):
     def filename(self):
         slug = self.strategy.partnership.slug
         return f"{slug}-strategy-{self.strategy.period_label}-v{self.version_label}.pdf".replace("–", "-")
+
+    @property
+    def docx_filename(self):
+        return f"{self.filename[:-4]}.docx"
 
 
 # --- The published document: branding, content snapshots, scrutiny -------------------------------

@@ -35,6 +35,8 @@ EXPORT_DOCUMENT = "strategy_export"
 
 def _render_export(export):
     """Build the strategy's document from the database as it is now and render it (in the worker)."""
+    from partnerships.word import render_docx
+
     from . import document
 
     # Taken before the build: a change made during the render leaves the stored fingerprint older than the
@@ -42,7 +44,10 @@ def _render_export(export):
     fingerprint = document.document_fingerprint(export.strategy)
     html, snapshot = document.build_document(export.strategy)
     pdf_bytes, pages = document.render_pdf(html)
-    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint, "content_snapshot": snapshot})
+    # The Word version from the very same HTML, in the same job: one status for both, and it costs a small
+    # fraction of the PDF's layout.
+    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint, "content_snapshot": snapshot},
+                              docx=render_docx(html))
 
 
 def register_documents():
@@ -75,7 +80,8 @@ def export_request(*, strategy, actor):
 
     fingerprint = document_fingerprint(strategy)
     same_content = StrategyExport.objects.filter(strategy=strategy, fingerprint=fingerprint).order_by("-requested_at")
-    existing = same_content.filter(status=ExportStatus.DONE).exclude(file="").first()
+    # An export finished before documents had a Word version is not reused: asking again gives both.
+    existing = same_content.filter(status=ExportStatus.DONE).exclude(file="").exclude(docx_file="").first()
     if existing is None:
         # The same content already on its way: wait for it rather than render it twice.
         existing = next((e for e in same_content.filter(status__in=[ExportStatus.QUEUED, ExportStatus.RENDERING])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("strategies/<int:pk>/exports/new/", views.export_create, name="export_create"),
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("exports/<int:pk>/download/word/", views.export_download_docx, name="export_download_docx"),
     path("exports/<int:pk>/retry/", views.export_retry, name="export_retry"),
     path("exports/<int:pk>/changes/", views.export_changes, name="export_changes"),
     path("exports/<int:pk>/challenges/", views.challenge_create, name="challenge_create"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exports.selectors import visible_exports
 from partnerships import access, documents
+from partnerships.documents import DOCX_CONTENT_TYPE
 from partnerships.errors import ConflictError
 from partnerships.form_views import save_form
 from strategy import selectors as strategy_selectors
@@ -110,6 +111,17 @@ def export_download(request, pk):
     services_export.export_record_download(export=export, actor=request.user)
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
                         content_type="application/pdf")
+
+
+@access.partnership_view
+def export_download_docx(request, pk):
+    """The Word version, rendered beside the PDF: the same access, the same record of the download."""
+    export = _export(request, pk)
+    if export.status != "done" or not export.docx_file:
+        raise Http404("This export has no Word version.")
+    services_export.export_record_download(export=export, actor=request.user)
+    return FileResponse(export.docx_file.open("rb"), as_attachment=True, filename=export.docx_filename,
+                        content_type=DOCX_CONTENT_TYPE)
 
 
 @access.partnership_view

@@ -98,6 +98,14 @@ class ReportPeriodForm(PortalForm):
         return data
 
 
+class ReportNarrativeForm(PortalForm):
+    text = forms.CharField(
+        label="Narrative", required=False, widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Opens the report, before the tables: the year in the partnership's own words. Write headings "
+                  "with ##, lists with - or 1., and footnotes with [^1].",
+    )
+
+
 class DataPointForm(PortalForm):
     """A measure's value for one period (recording a period again corrects it)."""
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from partnerships.models import Partnership
-from strategy.models import Measure
+from strategy.models import Measure, Strategy
 
 
 class PeriodKind(models.TextChoices):
@@ -193,3 +193,42 @@ class MeasureDataPoint(models.Model):
     @property
     def audit_partnership(self):
         return self.strategy.partnership
+
+
+class AnnualReportNarrative(models.Model):
+    """What the business manager writes for the annual progress report of one period: the story of the year
+    that the tables cannot tell (Markdown). One per strategy and report period; it opens the report, in the
+    portal, the PDF and the Word version alike."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="report_narratives")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    text = models.TextField(
+        "narrative", blank=True,
+        help_text="The year in your own words: what went well, what was hard, what the partnership will do "
+                  "differently. Headings, lists and footnotes are written as on the strategy's sections.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "period_start", "period_end"],
+                                    name="one_report_narrative_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")),
+                                   name="report_narrative_period_in_order"),
+        ]
+
+    def __str__(self):
+        return f"Narrative of the report {self.period_start} to {self.period_end}"
+
+    @property
+    def audit_partnership(self):
+        return self.strategy.partnership
+
+    def clean(self):
+        from partnerships.markdown import check_markdown_fields
+
+        check_markdown_fields(self, ["text"])

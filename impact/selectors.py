@@ -17,6 +17,7 @@ from strategy.selectors import current_strategy, measure_number, plain_number
 from . import calculations as impact
 from .charts import measure_series_chart
 from .models import (
+    AnnualReportNarrative,
     BreakdownDimension,
     IdentificationBreakdown,
     IdentificationFigure,
@@ -298,6 +299,12 @@ def default_report_period(membership, today):
     return today - timedelta(days=364), today
 
 
+def annual_report_narrative(strategy, start, end):
+    """The business manager's narrative of the report for exactly this period ("" when none is written)."""
+    return AnnualReportNarrative.objects.filter(
+        strategy=strategy, period_start=start, period_end=end).values_list("text", flat=True).first() or ""
+
+
 def annual_report(membership, strategy, start, end):
     """What was done, what changed, what was learned and what is next, for the period from start to end."""
     from actionplan.models import CLOSED_STATUSES, ActionStatus, ActionUpdate
@@ -350,6 +357,7 @@ def annual_report(membership, strategy, start, end):
         )
     return {
         "strategy": strategy, "start": start, "end": end, "next_end": next_end,
+        "narrative": annual_report_narrative(strategy, start, end),
         "done": done, "due_next": due_next, "audits": audits,
         "current_period": current, "previous_period": context_previous, "changes": changes, "gap": gap,
         "gap_chart": gap_chart(gap) if gap else None,

@@ -25,6 +25,7 @@ from strategy.models import Strategy
 
 from . import selectors
 from .models import (
+    AnnualReportNarrative,
     BreakdownDimension,
     IdentificationBreakdown,
     IdentificationFigure,
@@ -429,6 +430,23 @@ def data_point_delete(*, point, actor):
     point.delete()
 
 
+@transaction.atomic
+def report_narrative_save(*, strategy, start, end, text, actor):
+    """Write the business manager's narrative for the progress report of `strategy` from start to end (one
+    per period: saving again replaces it). The report's fingerprint follows the audit row, so the next PDF and
+    Word version carry the new text."""
+    narrative, created = AnnualReportNarrative.objects.select_for_update().get_or_create(
+        strategy=strategy, period_start=start, period_end=end)
+    before = {"text": narrative.text}
+    narrative.text, narrative.updated_by = text.strip(), actor
+    narrative.full_clean()
+    narrative.save(update_fields=["text", "updated_by", "updated_at"])
+    record(actor=actor, verb="report_narrative.saved", obj=narrative, partnership=strategy.partnership,
+           summary=f"Progress report {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+           changes={"text": "written" if created or not before["text"] else "changed"})
+    return narrative
+
+
 # --- The annual progress report as a PDF, through the document pipeline (partnerships/documents.py) -------
 
 ANNUAL_REPORT = "annual_report"
@@ -459,7 +477,7 @@ def annual_report_request(*, strategy, membership, start, end, actor):
     fingerprint = annual_report_fingerprint(strategy=strategy, membership=membership, start=start, end=end)
     same = RenderedDocument.objects.filter(partnership_id=strategy.partnership_id, kind=ANNUAL_REPORT,
                                            fingerprint=fingerprint).order_by("-requested_at")
-    existing = same.filter(status=DocumentStatus.DONE).exclude(file="").first()
+    existing = same.filter(status=DocumentStatus.DONE).exclude(file="").exclude(docx_file="").first()
     if existing is None:
         existing = next((d for d in same.filter(status__in=[DocumentStatus.QUEUED, DocumentStatus.RENDERING])
                          if not d.is_stalled()), None)
@@ -479,7 +497,10 @@ def annual_report_request(*, strategy, membership, start, end, actor):
 
 
 def _render_annual_report(document):
-    """Build the report from the database as it is now and render it with the lean engine (in the worker)."""
+    """Build the report from the database as it is now and render it with the lean engine (in the worker), and
+    its Word version from the same HTML."""
+    from partnerships.word import render_docx
+
     params = document.params
     membership = Membership.objects.select_related("partnership", "agency").get(
         pk=params["membership"], partnership_id=document.partnership_id)
@@ -489,9 +510,9 @@ def _render_annual_report(document):
     fingerprint = annual_report_fingerprint(strategy=strategy, membership=membership, start=start, end=end)
     context = selectors.annual_report(membership, strategy, start, end)
     html = pdf_engine.document_engine().render_to_string(
-        ANNUAL_REPORT_TEMPLATE, {**context, "partnership": strategy.partnership})
+        ANNUAL_REPORT_TEMPLATE, {**context, "partnership": strategy.partnership, "mode": "pdf"})
     pdf_bytes, pages = pdf_engine.render_pdf(html)
-    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint})
+    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint}, docx=render_docx(html))
 
 
 def register_documents():

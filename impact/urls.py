@@ -13,6 +13,8 @@ urlpatterns = [
     path("local-data/import/", views.local_data_import, name="local_data_import"),
     path("strategies/<int:pk>/progress-report/", views.annual_report, name="annual_report"),
     path("strategies/<int:pk>/progress-report/pdf/", views.annual_report_pdf, name="annual_report_pdf"),
+    path("strategies/<int:pk>/progress-report/narrative/", views.annual_report_narrative,
+         name="annual_report_narrative"),
     path("strategies/<int:pk>/outcomes/<int:outcome_pk>/", views.outcome_detail, name="outcome_detail"),
     path("strategies/<int:pk>/data-points/<int:point_pk>/delete/", views.data_point_delete,
          name="data_point_delete"),

@@ -1,13 +1,14 @@
 """Pages for measuring impact: local data and the prevalence gap, the dashboard and the annual report."""
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnerships import access, documents
+from partnerships.documents import DOCX_CONTENT_TYPE
 from partnerships.form_views import save_form
 from partnerships.models import DocumentStatus, RenderedDocument
 from strategy.models import IntendedOutcome, Measure
@@ -20,6 +21,7 @@ from .forms import (
     IdentificationFigureForm,
     LocalDataImportForm,
     LocalDataPeriodForm,
+    ReportNarrativeForm,
     ReportPeriodForm,
 )
 from .models import IdentificationFigure, MeasureDataPoint
@@ -169,12 +171,33 @@ def _report_context(request, pk):
 @access.partnership_view
 def annual_report(request, pk):
     context = _report_context(request, pk)
+    context["can_write_narrative"] = access.can(request.membership, access.REPORT_EDIT, context["strategy"])
     return render(request, "impact/annual_report.html", context)
 
 
 @access.partnership_view
+@require_http_methods(["GET", "POST"])
+def annual_report_narrative(request, pk):
+    """The business manager writes the narrative of the report for the period in the query string."""
+    strategy, _form, start, end = _report_period(request, pk)
+    access.require(request.membership, access.REPORT_EDIT, strategy)
+    current = selectors.annual_report_narrative(strategy, start, end)
+    form = ReportNarrativeForm(request.POST or None, initial={"text": current})
+    query = request.GET.urlencode()
+    report_url = reverse("annual_report", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
+    report_url = f"{report_url}?{query}" if query else report_url
+    saved = save_form(request, form, lambda data: services.report_narrative_save(
+        strategy=strategy, start=start, end=end, text=data["text"], actor=request.user), "Narrative saved.")
+    if saved is not None:
+        return redirect(report_url)
+    return render(request, "impact/annual_report_narrative.html", {
+        "strategy": strategy, "form": form, "start": start, "end": end, "report_url": report_url,
+    })
+
+
+@access.partnership_view
 def annual_report_pdf(request, pk):
-    """The report as a PDF, rendered by the worker, never here. An unchanged report is downloaded at once;
+    """The report as a PDF (or, with ?format=docx, its Word version), rendered by the worker, never here. An unchanged report is downloaded at once;
     otherwise this page shows the report being prepared, checks again every few seconds (?document=<id>),
     and gives the download when it is ready."""
     strategy, _form, start, end = _report_period(request, pk)
@@ -190,6 +213,11 @@ def annual_report_pdf(request, pk):
             strategy=strategy, membership=request.membership, start=start, end=end, actor=request.user)
         document.refresh_from_db()
     if document.status == DocumentStatus.DONE and document.file:
+        if request.GET.get("format") == "docx":
+            if not document.docx_file:
+                raise Http404("This report has no Word version.")
+            return FileResponse(document.docx_file.open("rb"), as_attachment=True, filename=document.docx_filename,
+                                content_type=DOCX_CONTENT_TYPE)
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
                             content_type="application/pdf")
     documents.nudge(services.ANNUAL_REPORT, document)
@@ -199,6 +227,7 @@ def annual_report_pdf(request, pk):
     report_url = reverse("annual_report", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
     return render(request, "impact/annual_report_pdf.html", {
         "strategy": strategy, "document": document, "start": start, "end": end, "stalled": document.is_stalled(),
+        "format_label": "Word version" if request.GET.get("format") == "docx" else "PDF",
         "check_url": f"{request.path}?{watch.urlencode()}", "again_url": f"{request.path}?{again.urlencode()}",
         "report_url": f"{report_url}?{again.urlencode()}",
     })

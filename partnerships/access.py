@@ -50,6 +50,7 @@ LOCAL_DATA_VIEW = "local_data.view"
 LOCAL_DATA_EDIT = "local_data.edit"
 DASHBOARD_VIEW = "dashboard.view"
 REPORT_VIEW = "report.view"
+REPORT_EDIT = "report.edit"  # the narrative of the annual progress report
 # Add and edit cases and findings of an audit: business managers, and steering group
 # members of an agency taking part in that audit.
 AUDIT_CONTRIBUTE = "audit.contribute"
@@ -144,6 +145,8 @@ def can(membership, perm, obj=None):
         return role in _READ_ALL_ROLES
     if perm in (AUDIT_EDIT, WORKFORCE_EDIT, LOCAL_DATA_EDIT, AUDIT_LOG_VIEW, MEASURE_DATA_EDIT, PARTNERSHIP_SECURITY_EDIT,
                 AGENCY_MANAGE, PEOPLE_MANAGE):
+        return bm
+    if perm == REPORT_EDIT:
         return bm
     if perm in (STRATEGY_LIFECYCLE, STRATEGY_NEW_VERSION):
         return bm

@@ -14,11 +14,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import pygal
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+# pygal builds its tree with lxml whenever lxml is installed (python-docx brings it in): keep it on the
+# standard library's ElementTree, which the clean-up in `_finish` uses, so the SVG stays as it was.
+pygal_etree.to_etree()
 
 # GOV.UK palette colours, chosen to stay distinguishable for most colour-blind readers.
 PORTAL_STYLE = Style(

@@ -1,4 +1,4 @@
-"""The one pipeline for every PDF the portal offers: asked for in a request, rendered by a worker, kept.
+"""The one pipeline for every PDF (and its Word version) the portal offers: asked for in a request, rendered by a worker, kept.
 
 A web request never renders a PDF. It computes the document's fingerprint from the versions of the records
 the document shows (a few indexed queries, no rendering), reuses a finished or queued document with that
@@ -33,14 +33,18 @@ from .tasks_support import enqueue
 
 logger = logging.getLogger(__name__)
 
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 @dataclass
 class Rendered:
-    """What a renderer gives back: the PDF, its page count, and fields to save on the row with the file."""
+    """What a renderer gives back: the PDF, its page count, fields to save on the row with the file, and the
+    Word version when the kind makes one (kept in the row's `docx_file`)."""
 
     pdf: bytes
     pages: int
     fields: dict = field(default_factory=dict)
+    docx: bytes = None
 
 
 @dataclass
@@ -211,10 +215,17 @@ def render_stored(kind_name, pk):
         if obj.file.storage.exists(name):
             obj.file.storage.delete(name)
         obj.file.save(f"{obj.pk}.pdf", ContentFile(rendered.pdf), save=False)
+        stored = [*rendered.fields, "file"]
+        if rendered.docx is not None:
+            name = obj.docx_file.field.generate_filename(obj, f"{obj.pk}.docx")
+            if obj.docx_file.storage.exists(name):
+                obj.docx_file.storage.delete(name)
+            obj.docx_file.save(f"{obj.pk}.docx", ContentFile(rendered.docx), save=False)
+            stored.append("docx_file")
         obj.page_count = rendered.pages
         obj.render_seconds = round(time.perf_counter() - started, 3)
         obj.status, obj.finished_at = DocumentStatus.DONE, timezone.now()
-        obj.save(update_fields=[*rendered.fields, "file", "page_count", "render_seconds", "status", "finished_at"])
+        obj.save(update_fields=[*stored, "page_count", "render_seconds", "status", "finished_at"])
         record(actor=None, verb=f"{registered.verb}.rendered", obj=obj, partnership=registered.partnership_of(obj),
                summary=f"{rendered.pages} pages")
         if registered.on_done is not None:

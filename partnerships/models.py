@@ -467,6 +467,11 @@ def rendered_document_upload_to(instance, filename):
     return f"documents/{instance.partnership_id}/{instance.kind}-{instance.fingerprint or 'pending'}-{instance.pk}.pdf"
 
 
+def rendered_document_docx_upload_to(instance, filename):
+    # The Word version beside the PDF, named the same way.
+    return f"documents/{instance.partnership_id}/{instance.kind}-{instance.fingerprint or 'pending'}-{instance.pk}.docx"
+
+
 class BackgroundDocument:
     """The state of a document rendered in the background (its `status`, `requested_at` and `started_at`):
     the strategy's exports and the annual reports alike."""
@@ -506,6 +511,8 @@ class RenderedDocument(BackgroundDocument, models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to=rendered_document_upload_to, blank=True, max_length=200)
+    # The Word version, rendered in the same job from the same HTML.
+    docx_file = models.FileField(upload_to=rendered_document_docx_upload_to, blank=True, max_length=200)
     filename = models.CharField(max_length=200, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
@@ -519,6 +526,11 @@ class RenderedDocument(BackgroundDocument, models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.pk} ({self.get_status_display()})"
+
+    @property
+    def docx_filename(self):
+        stem = self.filename[:-4] if self.filename.endswith(".pdf") else self.filename
+        return f"{stem}.docx"
 
     @property
     def audit_partnership(self):

@@ -165,6 +165,7 @@ NOT_COPIED = {
         "data points are monitoring history of the version measured; the new version's measures start "
         "from their baseline, and the old version keeps its record"
     ),
+    "impact.AnnualReportNarrative": "a report's narrative tells the year of the version that was reported on",
     "reviews.ReviewRound": "a review was of the old version's text",
     "reviews.ReviewInvitation": "part of a review of the old version",
     "reviews.ReviewRating": "part of a review of the old version",

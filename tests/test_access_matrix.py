@@ -405,6 +405,9 @@ MATRIX = {
     ),
     "export_detail": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
     "export_download": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
+    "export_download_docx": (
+        lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML},
+    ),
     "export_changes": (lambda s: {"slug": s.slug, "pk": s.export.pk}, {"GET": EXPORTS}, {"GET": OTHER_SIDE_HTML}),
     "export_retry": (
         lambda s: {"slug": s.slug, "pk": s.export.pk},
@@ -531,6 +534,9 @@ MATRIX = {
         {"GET": E(default=403, manager=200, viewer=404)}, {"GET": OTHER_SIDE_HTML},
     ),
     "annual_report": (lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML}),
+    "annual_report_narrative": (
+        lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": MANAGER_ONLY}, {"GET": OTHER_SIDE_HTML},
+    ),
     "annual_report_pdf": (
         lambda s: {"slug": s.slug, "pk": s.strategy.pk}, {"GET": NOT_VIEWERS}, {"GET": OTHER_SIDE_HTML},
     ),

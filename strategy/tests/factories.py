@@ -64,6 +64,7 @@ class StrategyExportFactory(DjangoModelFactory):
     status = "done"
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
     file = factory.django.FileField(filename="export.pdf", data=b"%PDF-1.7 test document")
+    docx_file = factory.django.FileField(filename="export.docx", data=b"PK test document")
     page_count = 1
 
 
