@@ -12,4 +12,4 @@ class ExportsConfig(AppConfig):
         from .services import register_documents
 
         register_documents()
-        delete_files_with_rows(StrategyExport, "file")  # when its strategy is deleted
+        delete_files_with_rows(StrategyExport, "file", "docx_file")  # when its strategy is deleted

@@ -10,4 +10,4 @@ class PartnershipsConfig(AppConfig):
         from .models import RenderedDocument
         from .uploads import delete_files_with_rows
 
-        delete_files_with_rows(RenderedDocument, "file")
+        delete_files_with_rows(RenderedDocument, "file", "docx_file")
