@@ -712,8 +712,9 @@ def _plan_import_claim(job_id, now):
     from .models import PlanImport, PlanImportStatus
 
     with transaction.atomic():
-        job = PlanImport.objects.select_for_update().select_related("strategy__partnership", "requested_by").get(
-            pk=job_id)
+        # Only the import's own row is locked: requested_by is the nullable side of a join.
+        job = PlanImport.objects.select_for_update(of=("self",)).select_related(
+            "strategy__partnership", "requested_by").get(pk=job_id)
         if job.status in (PlanImportStatus.DONE, PlanImportStatus.FAILED):
             return None
         stalled_before = now - datetime.timedelta(seconds=settings.IMPORT_STALLED_AFTER_SECONDS)

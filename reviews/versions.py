@@ -181,6 +181,7 @@ NOT_COPIED = {
     "actionplan.ProgressSnapshot": "the progress trend is history of the old version's plan",
     "actionplan.UpdateRequest": "a request for updates was sent about the old version's actions, in its round",
     "actionplan.UpdateRequestAction": "a request for an update was made of the old version's action, in its round",
+    "actionplan.PlanImport": "an import's record tells what a spreadsheet did to the old version's plan",
     "audits.Audit": "an audit belongs to the partnership and keeps pointing at the strategy it informed",
     "workforce.TrainingNeedsAssessment": "an assessment belongs to the partnership and keeps pointing at the strategy it informed",
 }

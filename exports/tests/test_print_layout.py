@@ -25,13 +25,18 @@ def print_pdf_pages(body, **context):
 
 def aim(number, see):
     return SimpleNamespace(number=number, title=f"Aim number {number}", what_this_means="Children are helped to tell.",
-                           what_we_want_to_see=see)
+                           what_we_want_to_see=see, sub_aims="")
+
+
+# Both columns filled in, so the aims print as a table (exports.document._aims_layout).
+TABLE = {"aims_tabular": True, "aims_columns": {"means": True, "see": True}}
 
 
 def test_a_long_aim_keeps_the_caption_with_the_table_and_the_header_on_every_page():
     see = "\n".join(f"- Change number {i} that partners want to see, in a sentence long enough to wrap a line."
                     for i in range(1, 71))
-    pages = print_pdf_pages('{% include "exports/document/_aims.html" %}', aims=[aim(1, see), aim(2, "- one\n- two")])
+    pages = print_pdf_pages('{% include "exports/document/_aims.html" %}', aims=[aim(1, see), aim(2, "- one\n- two")],
+                           **TABLE)
     first = next(i for i, page in enumerate(pages) if "Our strategic aims" in page)
     # The caption, the header row and the start of the first aim share a page.
     assert HEADER in pages[first] and "Aim number 1" in pages[first] and "Change number 1 " in pages[first]

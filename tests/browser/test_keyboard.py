@@ -45,7 +45,7 @@ def test_a_main_form_works_with_the_keyboard_alone(portal, world):
         assert page.evaluate(FOCUS_IS_VISIBLE), f"focus not visible on {stops[-1]}"
         if stops[-1]["text"] == "Add aim":
             break
-    assert [s["id"] for s in stops[:3]] == ["id_title", "id_what_this_means", "id_what_we_want_to_see"]
+    assert [s["id"] for s in stops[:4]] == ["id_title", "id_sub_aims", "id_what_this_means", "id_what_we_want_to_see"]
     assert stops[-1]["text"] == "Add aim"
 
     with page.expect_navigation():
