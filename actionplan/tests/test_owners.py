@@ -98,6 +98,37 @@ def test_an_expired_or_unknown_link_opens_nothing(due, client):
     assert action.updates.count() == 0
 
 
+@pytest.mark.parametrize("case, message, sign_in", [
+    ("unknown", "This link is not valid.", True),
+    ("expired", "This link has expired.", True),
+    ("left", "This link no longer opens anything.", False),
+    ("two_step", "Your account signs in with two-step verification.", True),
+])
+def test_each_refusal_says_why_and_whether_signing_in_still_helps(due, client, monkeypatch, case, message, sign_in):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    side, action, _ = due
+    link, token = services.update_link_issue(membership=_lead(side))
+    if case == "unknown":
+        token = f"not-{token}"
+    elif case == "expired":  # a link is expired from the very moment it expires
+        moment = timezone.now()
+        UpdateLink.objects.filter(pk=link.pk).update(expires_at=moment)
+        monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    elif case == "left":
+        Membership.objects.filter(pk=_lead(side).pk).update(is_active=False)
+    else:
+        TOTPDevice.objects.create(user=side.users["member_lead"], name="Authenticator app", confirmed=True)
+    with pytest.raises(services.LinkRefused) as refused:
+        services.update_link_membership(token)
+    assert (str(refused.value), refused.value.sign_in) == (message, sign_in)
+    page = client.get(f"/update/{token}/actions/{action.pk}/")
+    assert page.status_code == 404 and message in page.content.decode()
+    # Where signing in can still get the person there, the page offers it; otherwise it says whom to ask.
+    assert (">Sign in</a>" in page.content.decode()) is sign_in
+    assert action.updates.count() == 0
+
+
 def test_a_link_never_bypasses_two_step_verification(due, client):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
