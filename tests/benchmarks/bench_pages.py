@@ -127,10 +127,12 @@ def reexport_time(b, runs=5):
     from exports.models import ExportStatus, StrategyExport
 
     if not StrategyExport.objects.filter(strategy=b.strategy, status=ExportStatus.DONE,
-                                         fingerprint=document_fingerprint(b.strategy)).exclude(file="").exists():
+                                         fingerprint=document_fingerprint(b.strategy)
+                                         ).exclude(file="").exclude(docx_file="").exists():
         StrategyExport.objects.create(strategy=b.strategy, version_label=b.strategy.version_label,
                                       strategy_status=b.strategy.status, status=ExportStatus.DONE,
-                                      file="bench/unchanged.pdf", fingerprint=document_fingerprint(b.strategy))
+                                      file="bench/unchanged.pdf", docx_file="bench/unchanged.docx",
+                                      fingerprint=document_fingerprint(b.strategy))
     times = []
     for _ in range(runs):
         start = time.perf_counter()
