@@ -30,9 +30,7 @@ def _files_and_retention():
     delete_files_with_rows(ActionUpdateFile, "file")
     delete_files_with_rows(BoardPack, "file")
     delete_files_with_rows(PlanImport, "file")  # normally deleted when the import ends already
-    retention.register("board_pack", queryset=lambda: BoardPack.objects.all(), date_field="requested_at",
-                       action=retention.delete_one_by_one)
+    retention.register("board_pack", queryset=lambda: BoardPack.objects.all(), date_field="requested_at")
     retention.register("update_link", queryset=lambda: UpdateLink.objects.all(), date_field="expires_at")
     # An import's record keeps its figures and the rows that failed, which quote the spreadsheet.
-    retention.register("plan_import", queryset=lambda: PlanImport.objects.all(), date_field="requested_at",
-                       action=retention.delete_one_by_one)
+    retention.register("plan_import", queryset=lambda: PlanImport.objects.all(), date_field="requested_at")

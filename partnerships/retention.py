@@ -72,23 +72,15 @@ def _rendered_documents():
     return RenderedDocument.objects.all()
 
 
-def delete_one_by_one(queryset):
-    """Delete each row through the ORM's signals, so the files stored with it go too."""
-    count = 0
-    for obj in queryset.iterator():
-        obj.delete()
-        count += 1
-    return count
-
-
 register("audit_event", queryset=_audit_events, date_field="created_at")
 register("access_attempt", queryset=_access_attempts, date_field="attempt_time")
 register("notification", queryset=_notifications, date_field="created_at")
 # An invitation keeps a person's email address: gone some time after it expired (accepted ones made their
 # membership, which keeps its own record).
 register("invitation", queryset=_invitations, date_field="expires_at")
-# Rendered annual reports are rendered again on demand; their files go with them.
-register("rendered_document", queryset=_rendered_documents, date_field="requested_at", action=delete_one_by_one)
+# Rendered annual reports are rendered again on demand; their files go with them (uploads.delete_files_with_rows:
+# a queryset's delete sends each row's post_delete once a receiver is connected).
+register("rendered_document", queryset=_rendered_documents, date_field="requested_at")
 
 
 def apply_retention(*, now=None):
