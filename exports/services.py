@@ -35,7 +35,7 @@ EXPORT_DOCUMENT = "strategy_export"
 
 def _render_export(export):
     """Build the strategy's document from the database as it is now and render it (in the worker)."""
-    from partnerships.word import render_docx
+    from partnerships.word import render_docx_if_possible
 
     from . import document
 
@@ -47,7 +47,7 @@ def _render_export(export):
     # The Word version from the very same HTML, in the same job: one status for both, and it costs a small
     # fraction of the PDF's layout.
     return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint, "content_snapshot": snapshot},
-                              docx=render_docx(html))
+                              docx=render_docx_if_possible(html))
 
 
 def register_documents():

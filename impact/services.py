@@ -499,7 +499,7 @@ def annual_report_request(*, strategy, membership, start, end, actor):
 def _render_annual_report(document):
     """Build the report from the database as it is now and render it with the lean engine (in the worker), and
     its Word version from the same HTML."""
-    from partnerships.word import render_docx
+    from partnerships.word import render_docx_if_possible
 
     params = document.params
     membership = Membership.objects.select_related("partnership", "agency").get(
@@ -512,7 +512,7 @@ def _render_annual_report(document):
     html = pdf_engine.document_engine().render_to_string(
         ANNUAL_REPORT_TEMPLATE, {**context, "partnership": strategy.partnership, "mode": "pdf"})
     pdf_bytes, pages = pdf_engine.render_pdf(html)
-    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint}, docx=render_docx(html))
+    return documents.Rendered(pdf_bytes, pages, {"fingerprint": fingerprint}, docx=render_docx_if_possible(html))
 
 
 def register_documents():

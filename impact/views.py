@@ -1,7 +1,7 @@
 """Pages for measuring impact: local data and the prevalence gap, the dashboard and the annual report."""
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -212,22 +212,28 @@ def annual_report_pdf(request, pk):
         document, _created = services.annual_report_request(
             strategy=strategy, membership=request.membership, start=start, end=end, actor=request.user)
         document.refresh_from_db()
-    if document.status == DocumentStatus.DONE and document.file:
-        if request.GET.get("format") == "docx":
-            if not document.docx_file:
-                raise Http404("This report has no Word version.")
-            return FileResponse(document.docx_file.open("rb"), as_attachment=True, filename=document.docx_filename,
-                                content_type=DOCX_CONTENT_TYPE)
+    wants_word = request.GET.get("format") == "docx"
+    ready = document.status == DocumentStatus.DONE and document.file
+    if ready and wants_word and document.docx_file:
+        return FileResponse(document.docx_file.open("rb"), as_attachment=True, filename=document.docx_filename,
+                            content_type=DOCX_CONTENT_TYPE)
+    if ready and not wants_word:
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
                             content_type="application/pdf")
-    documents.nudge(services.ANNUAL_REPORT, document)
+    # Not ready yet, or ready without the Word version asked for (its conversion failed): this page says so.
+    if not ready:
+        documents.nudge(services.ANNUAL_REPORT, document)
     watch, again = request.GET.copy(), request.GET.copy()
     watch["document"] = document.pk
     again.pop("document", None)
+    pdf_url = again.copy()
+    pdf_url.pop("format", None)
+    pdf_url["document"] = document.pk
     report_url = reverse("annual_report", kwargs={"slug": request.partnership.slug, "pk": strategy.pk})
     return render(request, "impact/annual_report_pdf.html", {
         "strategy": strategy, "document": document, "start": start, "end": end, "stalled": document.is_stalled(),
-        "format_label": "Word version" if request.GET.get("format") == "docx" else "PDF",
+        "format_label": "Word version" if wants_word else "PDF", "word_missing": bool(ready),
+        "pdf_url": f"{request.path}?{pdf_url.urlencode()}",
         "check_url": f"{request.path}?{watch.urlencode()}", "again_url": f"{request.path}?{again.urlencode()}",
         "report_url": f"{report_url}?{again.urlencode()}",
     })

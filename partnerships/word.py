@@ -20,6 +20,7 @@ import base64
 import binascii
 import copy
 import io
+import logging
 import re
 
 from docx import Document
@@ -637,3 +638,14 @@ def render_docx(html, *, title=None, author=None, language=None):
     body = root.find("body")
     writer.blocks(body if body is not None else root, writer.container(writer.document))
     return writer.save()
+
+
+def render_docx_if_possible(html):
+    """The Word version, or None when it cannot be made. The PDF is the document a partnership publishes:
+    it never fails because of its Word version. The error is logged, the row keeps no Word file, and asking
+    for the document again tries again."""
+    try:
+        return render_docx(html)
+    except Exception:  # any fault of the conversion; the PDF stands
+        logging.getLogger(__name__).exception("The Word version could not be made")
+        return None

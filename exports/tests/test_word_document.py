@@ -206,6 +206,40 @@ def test_an_export_renders_its_word_version_beside_the_pdf_and_it_downloads_with
     assert client.get(other_url).status_code == 404
 
 
+def test_a_word_version_that_cannot_be_made_leaves_the_pdf_whole_and_asking_again_tries_again(
+    world, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The PDF is the document a partnership publishes: a fault in the Word conversion does not cost it."""
+    from exports import document as export_module
+    from partnerships import word
+
+    monkeypatch.setattr(export_module, "render_pdf", lambda html: (b"%PDF-1.7 rendered", 2))
+
+    def broken(html):
+        raise ValueError("a table Word cannot hold")
+
+    monkeypatch.setattr(word, "render_docx", broken)
+    side = world.own
+    with django_capture_on_commit_callbacks(execute=True):
+        export, _ = export_request(strategy=side.strategy, actor=side.users["manager"])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE and export.file and not export.docx_file and export.error == ""
+
+    client.force_login(side.users["manager"])
+    detail = client.get(reverse("export_detail", kwargs={"slug": side.slug, "pk": export.pk})).content.decode()
+    assert "Download the PDF" in detail and "Download Word (.docx)" not in detail
+    assert "Could not be made this time. The PDF is complete." in detail
+    assert client.get(reverse("export_download_docx", kwargs={"slug": side.slug, "pk": export.pk})).status_code == 404
+    assert client.get(reverse("export_download", kwargs={"slug": side.slug, "pk": export.pk})).status_code == 200
+
+    monkeypatch.undo()
+    monkeypatch.setattr(export_module, "render_pdf", lambda html: (b"%PDF-1.7 rendered", 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = export_request(strategy=side.strategy, actor=side.users["manager"])
+    again.refresh_from_db()
+    assert created and again.pk != export.pk and again.docx_file
+
+
 def test_the_command_writes_word_when_the_file_ends_in_docx_and_refuses_another_extension(world, tmp_path):
     output = tmp_path / "strategy.docx"
     out = io.StringIO()

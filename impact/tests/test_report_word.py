@@ -1,5 +1,6 @@
 """The annual progress report's narrative, written by the business manager, and the report as Word."""
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -78,3 +79,36 @@ def test_the_business_manager_writes_the_narrative_and_the_report_carries_it_in_
     assert client.get(address.replace(side.slug, world.other.slug, 1)).status_code == 404
     other_report = reverse("annual_report_pdf", kwargs={"slug": world.other.slug, "pk": side.strategy.pk})
     assert client.get(other_report + QUERY + "&format=docx").status_code == 404
+
+
+def test_a_report_whose_word_version_cannot_be_made_offers_the_pdf_and_a_new_try(
+    world, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from partnerships import word
+
+    def broken(html):
+        raise ValueError("a table Word cannot hold")
+
+    monkeypatch.setattr(word, "render_docx", broken)
+    side = world.own
+    client.force_login(side.users["manager"])
+    pdf_url = reverse("annual_report_pdf", kwargs={"slug": side.slug, "pk": side.strategy.pk}) + QUERY
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(pdf_url + "&format=docx")
+    document = RenderedDocument.objects.get(kind="annual_report", partnership=side.partnership)
+    assert document.status == "done" and document.file and not document.docx_file
+
+    page = client.get(pdf_url + f"&format=docx&document={document.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Could not be made this time. The PDF is complete." in html
+    pdf_link = re.search(r'<a class="govuk-button" href="([^"]+)">Download the PDF</a>', html).group(1)
+    assert "format=" not in pdf_link and f"document={document.pk}" in pdf_link
+    assert client.get(pdf_link.replace("&amp;", "&"))["Content-Type"] == "application/pdf"
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(pdf_url + "&format=docx")  # a new try, from the link "Try again" gives
+    response = client.get(pdf_url + "&format=docx")
+    assert response.status_code == 200 and response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
